@@ -1,0 +1,17 @@
+CREATE OR REPLACE FUNCTION @extschema@._version_info()
+RETURNS TABLE (component text, version text, detail text)
+LANGUAGE plpython3u
+STABLE
+SECURITY INVOKER
+SET search_path = pg_catalog, pg_temp
+AS $python$
+if GD.get("wedopt.version") != "@VERSION@":
+    plpy.execute("SELECT @extschema@._load_python()")
+from wedopt import core
+return core.version_info(plpy)
+$python$;
+
+COMMENT ON FUNCTION @extschema@._version_info() IS
+'wedopt (internal): the PL/Python body of wedopt.version_info()';
+
+GRANT EXECUTE ON FUNCTION @extschema@._version_info() TO wedopt_monitor;
