@@ -13,7 +13,7 @@ PYTHON_DIR = $(PKGLIBDIR)/wedopt/python/$(WEDOPT_VERSION)
 FRAGMENTS := $(shell find sql -path sql/upgrades -prune -o -name '*.sql' -print | LC_ALL=C sort)
 # Run-once fragments (types, tables) are left out of upgrade scripts; every other
 # fragment is idempotent (CREATE OR REPLACE, upserts, GRANT) and is re-applied.
-IDEMPOTENT_FRAGMENTS := $(filter-out %_types/% %_tables/%,$(FRAGMENTS))
+IDEMPOTENT_FRAGMENTS := $(shell printf '%s\n' $(FRAGMENTS) | grep -Ev '/[0-9]+_(tables|types)/')
 BUILT_SQL = extension/wedopt--$(WEDOPT_VERSION).sql
 UPGRADES := $(patsubst sql/upgrades/%.sql,extension/wedopt--%.sql,$(wildcard sql/upgrades/*--$(WEDOPT_VERSION).sql))
 RELEASED := $(wildcard extension/released/wedopt--*.sql)
@@ -55,6 +55,22 @@ $(REAPPLY_SQL): $(IDEMPOTENT_FRAGMENTS) Makefile
 python/wedopt/_version.py: control/wedopt.control.in
 	printf '# Written by make from control/wedopt.control.in; do not edit.\n__version__ = "%s"\n' '$(WEDOPT_VERSION)' > $@
 
+# Refuse to install where CREATE EXTENSION wedopt could not work, naming what is missing.
+PG_SHAREDIR ?= $(shell $(PG_CONFIG) --sharedir)
+PG_MAJOR := $(shell $(PG_CONFIG) --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+PREREQS = plpython3u:postgresql-plpython3-$(PG_MAJOR) hypopg:postgresql-$(PG_MAJOR)-hypopg \
+	pg_stat_statements:postgresql-$(PG_MAJOR) dblink:postgresql-$(PG_MAJOR)
+check-prereqs:
+	@missing=""; packages=""; \
+	for p in $(PREREQS); do ext=$${p%%:*}; pkg=$${p#*:}; \
+	  [ -f "$(PG_SHAREDIR)/extension/$$ext.control" ] || { missing="$$missing $$ext"; packages="$$packages $$pkg"; }; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  echo "wedopt: PostgreSQL extension(s) not installed:$$missing" >&2; \
+	  echo "HINT: apt-get install$$packages" >&2; exit 1; fi
+
+install: check-prereqs
+
 # The in-database Python package and its pinned dependencies, per version, so that an
 # ALTER EXTENSION UPDATE can load the new one while old sessions keep the old.
 install: install-python
@@ -63,7 +79,7 @@ install-python: python/wedopt/_version.py
 	  echo "wedopt: $(SERVER_PYTHON) has no pip; install it with: apt-get install python3-pip" >&2; exit 1; }
 	rm -rf build/stage && mkdir -p build/stage
 	$(SERVER_PYTHON) -m pip install --quiet --disable-pip-version-check --no-warn-script-location \
-	  --no-compile --no-deps --target build/stage -r python/requirements.lock
+	  --no-compile --no-deps --root-user-action=ignore --target build/stage -r python/requirements.lock
 	rm -rf build/stage/bin
 	# Our own package is pure Python: copied as it is, no build step needed.
 	cp -R python/wedopt build/stage/wedopt
@@ -82,7 +98,7 @@ uninstall-python:
 VENV = .venv
 DEV_TOOLS = tools/ensure-deps.sh
 
-.PHONY: deps lint test unit-test demo bench dist install-python uninstall-python
+.PHONY: deps lint test demo bench dist install-python uninstall-python check-prereqs
 
 deps:
 	@$(DEV_TOOLS)

@@ -1,0 +1,95 @@
+"""The PGXN distribution: META.json, `make dist`, `pgxn install` of the zip, and the
+install-time check of prerequisites."""
+
+import json
+import os
+import re
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import psycopg
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
+
+
+def control_version() -> str:
+    text = (ROOT / "control/wedopt.control.in").read_text()
+    return re.search(r"^default_version\s*=\s*'([^']+)'", text, re.M).group(1)
+
+
+def test_meta_json_follows_the_pgxn_spec_and_the_control_version():
+    meta = json.loads((ROOT / "META.json").read_text())
+    for key in ("name", "abstract", "version", "maintainer", "license", "provides", "meta-spec"):
+        assert key in meta, key
+    assert meta["meta-spec"]["version"].startswith("1.0.")
+    assert meta["version"] == control_version()
+    assert SEMVER.match(meta["version"])
+    assert meta["license"] in {"postgresql", "bsd", "mit", "gpl_3", "apache_2_0"}
+    for name, spec in meta["provides"].items():
+        assert re.match(r"^[A-Za-z][A-Za-z0-9_]*$", name)
+        assert {"file", "version"} <= spec.keys()
+        assert SEMVER.match(spec["version"])
+        assert (ROOT / spec["file"]).exists(), spec["file"]
+    for phase in meta["prereqs"].values():
+        for relation in phase.values():
+            for version in relation.values():
+                assert version == 0 or SEMVER.match(str(version)), version
+    assert meta["release_status"] in {"stable", "testing", "unstable"}
+
+
+@pytest.fixture(scope="module")
+def dist_zip():
+    subprocess.run(["make", "-s", "dist"], cwd=ROOT, check=True, capture_output=True)
+    path = ROOT / "dist" / f"wedopt-{control_version()}.zip"
+    assert path.exists()
+    return path
+
+
+def test_dist_zip_has_one_top_folder_and_the_sources(dist_zip):
+    names = zipfile.ZipFile(dist_zip).namelist()
+    top = {n.split("/")[0] for n in names}
+    assert top == {f"wedopt-{control_version()}"}
+    short = {n.split("/", 1)[1] for n in names}
+    for required in ("META.json", "Makefile", "control/wedopt.control.in", "python/requirements.lock"):
+        assert required in short
+    assert not any(n.startswith((".venv/", "build/", "dist/")) for n in short)
+
+
+@pytest.mark.local_only
+@pytest.mark.slow
+def test_pgxn_install_of_the_zip_then_create_extension(dist_zip, cluster, empty_database):
+    pgxn = Path(sys.executable).parent / "pgxn"
+    env = dict(os.environ, PATH=f"/usr/lib/postgresql/15/bin:{os.environ['PATH']}")
+    result = subprocess.run(
+        [str(pgxn), "install", str(dist_zip)], env=env, capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    with psycopg.connect(cluster.conninfo(empty_database), autocommit=True) as conn:
+        conn.execute("CREATE EXTENSION wedopt CASCADE")
+        versions = dict((c, v) for c, v, _ in conn.execute("SELECT * FROM wedopt.version_info()").fetchall())
+        assert versions["wedopt (SQL)"] == versions["wedopt (Python)"] == control_version()
+
+
+def test_install_refuses_missing_prerequisites_and_names_the_package(tmp_path):
+    extdir = tmp_path / "extension"
+    extdir.mkdir()
+    for present in ("plpython3u", "dblink", "pg_stat_statements"):
+        (extdir / f"{present}.control").write_text("")
+    result = subprocess.run(
+        ["make", "-s", "check-prereqs", f"PG_SHAREDIR={tmp_path}"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode != 0
+    assert "not installed: hypopg" in result.stderr
+    assert "apt-get install postgresql-15-hypopg" in result.stderr
+    ok = subprocess.run(
+        ["make", "-s", "check-prereqs"], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert ok.returncode == 0, ok.stderr

@@ -1,0 +1,86 @@
+"""Upgrades: for every update path, a fresh install and an upgraded one have the same catalog.
+
+Besides the real paths from pg_extension_update_paths('wedopt'), a synthetic upgrade
+V -> V-reapply (built by `make` from the idempotent fragments only) proves that re-applying
+those fragments, as every real upgrade script does, changes nothing."""
+
+import shutil
+import subprocess
+import uuid
+from pathlib import Path
+
+import psycopg
+import pytest
+from catalog_snapshot import differences, snapshot
+
+ROOT = Path(__file__).resolve().parents[2]
+SHAREDIR = Path(subprocess.check_output(["pg_config", "--sharedir"], text=True).strip())
+
+
+def _database(cluster):
+    name = f"t_upgrade_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    return name
+
+
+def _drop(cluster, *names):
+    with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
+        for name in names:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+def compare_path(cluster, source: str, target: str) -> dict:
+    fresh, upgraded = _database(cluster), _database(cluster)
+    try:
+        with psycopg.connect(cluster.conninfo(fresh), autocommit=True) as conn:
+            conn.execute(f"CREATE EXTENSION wedopt VERSION '{target}' CASCADE")
+            want = snapshot(conn)
+        with psycopg.connect(cluster.conninfo(upgraded), autocommit=True) as conn:
+            conn.execute(f"CREATE EXTENSION wedopt VERSION '{source}' CASCADE")
+            conn.execute(f"ALTER EXTENSION wedopt UPDATE TO '{target}'")
+            got = snapshot(conn)
+        assert want["functions"], "the snapshot sees wedopt's functions"
+        return differences(want, got)
+    finally:
+        _drop(cluster, fresh, upgraded)
+
+
+def real_update_paths(conn) -> list[tuple[str, str]]:
+    return conn.execute(
+        "SELECT source, target FROM pg_extension_update_paths('wedopt') "
+        "WHERE path IS NOT NULL AND source NOT LIKE '%-reapply' AND target NOT LIKE '%-reapply'"
+    ).fetchall()
+
+
+def test_every_real_update_path_matches_a_fresh_install(cluster, db):
+    paths = real_update_paths(db)
+    released = sorted(p.name for p in (ROOT / "extension" / "released").glob("wedopt--*.sql"))
+    if not paths:
+        # Only the first version exists so far: then nothing has been released either.
+        assert released == [], "released scripts but no update path: check sql/upgrades/"
+    for source, target in paths:
+        assert compare_path(cluster, source, target) == {}, f"{source} -> {target}"
+
+
+@pytest.mark.local_only
+def test_reapplying_the_idempotent_fragments_changes_nothing(cluster, db):
+    version = db.execute("SELECT extversion FROM pg_extension WHERE extname = 'wedopt'").fetchone()[0]
+    built = ROOT / "build" / f"wedopt--{version}--{version}-reapply.sql"
+    assert built.exists(), "make builds the synthetic upgrade script"
+    installed = SHAREDIR / "extension" / built.name
+    shutil.copy(built, installed)
+    try:
+        assert compare_path(cluster, version, f"{version}-reapply") == {}
+    finally:
+        installed.unlink()
+
+
+def test_the_comparison_sees_a_difference(cluster, db):
+    """The snapshot is sharp enough to fail: a changed grant and a changed function show up."""
+    before = snapshot(db)
+    db.execute("GRANT EXECUTE ON FUNCTION wedopt.set_setting(text, text) TO wedopt_monitor")
+    db.execute("COMMENT ON FUNCTION wedopt.reset_setting(text) IS 'changed'")
+    diff = differences(before, snapshot(db))
+    assert set(diff) == {"functions"}
+    assert len(diff["functions"]["only_in_right"]) == 2
