@@ -84,3 +84,40 @@ def test_the_comparison_sees_a_difference(cluster, db):
     diff = differences(before, snapshot(db))
     assert set(diff) == {"functions"}
     assert len(diff["functions"]["only_in_right"]) == 2
+
+
+@pytest.mark.local_only
+@pytest.mark.slow
+def test_release_rehearsal_next_version_upgrades_cleanly(cluster, db, tmp_path):
+    """Rehearse the release steps of the README on a copy of the tree (freeze the current
+    script, bump the version, add an empty migration), install it, and compare the upgrade
+    path with a fresh install of the next version."""
+    current = db.execute("SELECT extversion FROM pg_extension WHERE extname = 'wedopt'").fetchone()[0]
+    major, minor, patch = (int(p) for p in current.split("."))
+    following = f"{major}.{minor}.{patch + 1}"
+    tree = tmp_path / "tree"
+    shutil.copytree(
+        ROOT, tree, ignore=shutil.ignore_patterns(".venv", "build", "dist", ".git", "__pycache__")
+    )
+    subprocess.run(["make", "-s", "all"], cwd=tree, check=True, capture_output=True)
+    shutil.copy(tree / "extension" / f"wedopt--{current}.sql", tree / "extension" / "released")
+    control = tree / "control" / "wedopt.control.in"
+    control.write_text(control.read_text().replace(f"'{current}'", f"'{following}'"))
+    (tree / "sql" / "upgrades" / f"{current}--{following}.sql").write_text("-- nothing to migrate\n")
+    extdir = SHAREDIR / "extension"
+    new_files = [extdir / f"wedopt--{following}.sql", extdir / f"wedopt--{current}--{following}.sql"]
+    pkglibdir = Path(subprocess.check_output(["pg_config", "--pkglibdir"], text=True).strip())
+    try:
+        subprocess.run(["make", "-s", "all", "install"], cwd=tree, check=True, capture_output=True)
+        assert all(f.exists() for f in new_files)
+        paths = db.execute(
+            "SELECT source, target FROM pg_extension_update_paths('wedopt') WHERE path IS NOT NULL"
+        ).fetchall()
+        assert (current, following) in paths
+        assert compare_path(cluster, current, following) == {}
+    finally:
+        for f in new_files:
+            f.unlink(missing_ok=True)
+        shutil.rmtree(pkglibdir / "wedopt" / "python" / following, ignore_errors=True)
+        # Put the current version's control file (default_version) back.
+        subprocess.run(["make", "-s", "install"], cwd=ROOT, check=True, capture_output=True)

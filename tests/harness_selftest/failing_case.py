@@ -2,7 +2,6 @@
 session cluster is up, to show that the cluster is removed all the same."""
 
 
-
 def test_fails_with_the_cluster_up(cluster, db):
     print(f"CLUSTER_ROOT={cluster.root}")
     assert db.execute("SELECT 1").fetchone()[0] == 2, "deliberate failure"
