@@ -10,14 +10,7 @@ DECLARE
     v_default @extschema@.setting_default;
     v_value text;
 BEGIN
-    SELECT d.* INTO v_default
-    FROM @extschema@.setting_default AS d
-    WHERE d.name OPERATOR(pg_catalog.=) p_name;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'wedopt: unknown setting "%"', p_name
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'SELECT name, value, description FROM wedopt.settings lists them.';
-    END IF;
+    v_default := @extschema@._setting_definition(p_name);
 
     SELECT s.value INTO v_value
     FROM @extschema@.setting AS s

@@ -8,14 +8,7 @@ AS $$
 DECLARE
     v_default @extschema@.setting_default;
 BEGIN
-    SELECT d.* INTO v_default
-    FROM @extschema@.setting_default AS d
-    WHERE d.name OPERATOR(pg_catalog.=) p_name;
-    IF NOT FOUND THEN
-        RAISE EXCEPTION 'wedopt: unknown setting "%"', p_name
-            USING ERRCODE = 'undefined_object',
-                  HINT = 'SELECT name, value, description FROM wedopt.settings lists them.';
-    END IF;
+    v_default := @extschema@._setting_definition(p_name);
     IF p_value IS NULL THEN
         RAISE EXCEPTION 'wedopt: setting "%" cannot be NULL', p_name
             USING ERRCODE = 'null_value_not_allowed',
