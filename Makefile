@@ -103,9 +103,10 @@ DEV_TOOLS = tools/ensure-deps.sh
 deps:
 	@$(DEV_TOOLS)
 
+PY_DIRS = $(wildcard python tests bench demo tools)
 lint: deps
-	$(VENV)/bin/ruff check python tests bench demo tools
-	$(VENV)/bin/ruff format --check python tests bench demo tools
+	$(VENV)/bin/ruff check $(PY_DIRS)
+	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	$(VENV)/bin/sqlfluff lint --processes 2 sql
 
 test: deps
