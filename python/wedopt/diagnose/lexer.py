@@ -79,8 +79,25 @@ def _line_col(text: str, pos: int) -> str:
     return f"line {line}, position {pos + 1}"
 
 
+_new_token = tuple.__new__  # Token(...) without the namedtuple constructor's overhead
+_NEEDS_FULL_RULES = re.compile(r"--|/\*|[$\"\\]|(?<![\w$])[EeBbXxNnUu]&?'")
+
+
 def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bool = False) -> list[Token]:
     """Tokens of sql; comments and whitespace only when keep_trivia. Raises LexError."""
+    if not keep_trivia and standard_conforming_strings and not _NEEDS_FULL_RULES.search(sql):
+        # Only simple tokens (most plan filters): one pass of the fast pattern, if it covers all.
+        tokens = []
+        covered = 0
+        for m in _FAST.finditer(sql):
+            if m.start() != covered:
+                break
+            covered = m.end()
+            if m.lastgroup != "space":
+                tokens.append(_new_token(Token, (_FAST_KIND[m.lastgroup], m.group(), m.start())))
+        else:
+            if covered == len(sql):
+                return tokens
     tokens: list[Token] = []
     n = len(sql)
     i = 0

@@ -237,7 +237,7 @@ def _strip_alias(tokens, text: str, aliases: set[str]):
             shift += pos - tok.start
             skip = 1
             continue
-        kept.append(Token(tok.kind, tok.text, tok.start - shift) if shift else tok)
+        kept.append(tuple.__new__(Token, (tok.kind, tok.text, tok.start - shift)) if shift else tok)
     out.append(text[pos:])
     return "".join(out), kept
 
@@ -732,6 +732,8 @@ class Analyzer:
             return
         band = 1000 if factor >= 1000 else 100 if factor >= 100 else 10
         severity = {1000: 70, 100: 55, 10: 35}[band]
+        if node.metrics["estimate_direction"] == "over":
+            severity -= 15  # too many rows expected costs less than too few (wrong join methods)
         relations = self._relations_under(node)
         direction = node.metrics["estimate_direction"]
         suggestion = "; ".join(f"ANALYZE {r}" for r in relations) + ";" if relations else None
