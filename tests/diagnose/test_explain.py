@@ -177,3 +177,32 @@ def test_timeout_bounds_lock_waits(connect, booking):
     finally:
         holder.rollback()
     assert booking.execute("SHOW lock_timeout").fetchone()[0] == "0"
+
+
+@pytest.mark.parametrize("user", ["wedopt_test_admin", "postgres"])
+def test_hostile_search_path_cannot_hijack_the_caller_sql_functions(connect, booking, user):
+    """These functions cannot pin search_path; operators planted first on it are not used."""
+    owner = connect()
+    owner.execute("CREATE SCHEMA trap")
+    owner.execute("GRANT USAGE ON SCHEMA trap TO PUBLIC")
+    owner.execute(
+        "CREATE FUNCTION trap.hijack(text, text) RETURNS text LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'hijacked'; END $$"
+    )
+    owner.execute(
+        "CREATE FUNCTION trap.hijack_eq(text, text) RETURNS boolean LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'hijacked'; END $$"
+    )
+    owner.execute("CREATE OPERATOR trap.|| (LEFTARG = text, RIGHTARG = text, FUNCTION = trap.hijack)")
+    owner.execute("CREATE OPERATOR trap.= (LEFTARG = text, RIGHTARG = text, FUNCTION = trap.hijack_eq)")
+    owner.execute("CREATE OPERATOR trap.<> (LEFTARG = text, RIGHTARG = text, FUNCTION = trap.hijack_eq)")
+    booking.execute("GRANT SELECT, DELETE ON booking TO wedopt_admin")
+    conn = connect(user)
+    conn.execute("SET search_path = trap, public, pg_catalog")
+    assert plan_of(conn, "SELECT * FROM booking WHERE id = $1")[0]["Plan"]["Node Type"] == "Index Scan"
+    assert plan_of(conn, "DELETE FROM booking", True)[0]["Plan"]["Operation"] == "Delete"
+    clean_error(sql_error(conn, EXPLAIN, ["SELECT * FROM nowhere", False]), "42P01")
+    assert (
+        conn.execute("SELECT count(*) FROM wedopt.analyze_query('SELECT * FROM booking')").fetchone()[0] >= 0
+    )
+    assert conn.execute("SELECT count(*) FROM wedopt.lint_query('DELETE FROM booking')").fetchone()[0] == 1

@@ -45,8 +45,10 @@ BEGIN
     ) THEN
         RAISE EXCEPTION 'wedopt: EXPLAIN ANALYZE runs the statement; only members of wedopt_admin may do it'
             USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Call with analyze => false (plan only), or ask for GRANT wedopt_admin TO '
-                  || pg_catalog.quote_ident(CURRENT_USER::text) || '.';
+                  HINT = pg_catalog.concat(
+                      'Call with analyze => false (plan only), or ask for GRANT wedopt_admin TO ',
+                      pg_catalog.quote_ident(CURRENT_USER::text), '.'
+                  );
     END IF;
     IF statement_timeout IS NULL OR statement_timeout OPERATOR(pg_catalog.<) INTERVAL '0' THEN
         RAISE EXCEPTION 'wedopt: statement_timeout must be a non-negative interval, not %', statement_timeout
@@ -70,7 +72,7 @@ BEGIN
 
     v_options := 'FORMAT JSON, VERBOSE, SETTINGS';
     IF "analyze" THEN
-        v_options := v_options || ', ANALYZE, BUFFERS, TIMING';
+        v_options := pg_catalog.concat(v_options, ', ANALYZE, BUFFERS, TIMING');
     END IF;
     v_timeout_ms := (pg_catalog.date_part('epoch', statement_timeout) OPERATOR(pg_catalog.*) 1000)::bigint;
 
@@ -81,14 +83,14 @@ BEGIN
         PERFORM pg_catalog.set_config('lock_timeout', v_timeout_ms::text, TRUE);
         IF v_check.param_count OPERATOR(pg_catalog.>) 0 THEN
             -- $n parameters: a generic plan of a prepared statement (PG15 has no GENERIC_PLAN).
-            v_prepared := 'wedopt_explain_' || pg_catalog.pg_backend_pid()::text;
+            v_prepared := pg_catalog.concat('wedopt_explain_', pg_catalog.pg_backend_pid());
             IF EXISTS (
                 SELECT FROM pg_catalog.pg_prepared_statements AS p
                 WHERE p.name OPERATOR(pg_catalog.=) v_prepared
             ) THEN
                 EXECUTE pg_catalog.format('DEALLOCATE %I', v_prepared);
             END IF;
-            EXECUTE pg_catalog.format('PREPARE %I AS ', v_prepared) || v_check.statement;
+            EXECUTE pg_catalog.format('PREPARE %I AS %s', v_prepared, v_check.statement);
             PERFORM pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', TRUE);
             v_target := pg_catalog.format(
                 'EXECUTE %I(%s)', v_prepared,
@@ -100,7 +102,7 @@ BEGIN
         -- Always inside a subtransaction that is rolled back: whatever the statement (or a
         -- function it calls) changes does not persist, with or without ANALYZE.
         BEGIN
-            EXECUTE 'EXPLAIN (' || v_options || ') ' || v_target INTO v_plan;
+            EXECUTE pg_catalog.format('EXPLAIN (%s) %s', v_options, v_target) INTO v_plan;
             RAISE EXCEPTION USING ERRCODE = 'WD001';
         EXCEPTION WHEN SQLSTATE 'WD001' THEN
             NULL;
@@ -121,15 +123,14 @@ BEGIN
         END IF;
         PERFORM @extschema@._raise_clean(
             err_state,
-            'wedopt: the statement could not be explained: ' || err_message,
+            pg_catalog.concat('wedopt: the statement could not be explained: ', err_message),
             err_detail,
-            coalesce(
-                nullif(err_hint, ''),
-                CASE WHEN err_state OPERATOR(pg_catalog.=) '55P03'
+            CASE
+                WHEN err_hint IS NOT NULL AND err_hint OPERATOR(pg_catalog.<>) '' THEN err_hint
+                WHEN err_state OPERATOR(pg_catalog.=) '55P03'
                     THEN 'It waited longer than statement_timeout for a lock; retry later or pass a longer one.'
-                    ELSE 'Check the statement runs on its own: names resolve on your search_path.'
-                END
-            )
+                ELSE 'Check the statement runs on its own: names resolve on your search_path.'
+            END
         );
     END;
     RETURN v_plan;
