@@ -421,9 +421,24 @@ def test_retention_drops_old_partitions_only(guest):
         "(SELECT FROM pg_trigger t WHERE t.tgrelid = i.inhrelid AND t.tgname = 'audit_log_guard_truncate')"
     ).fetchone()[0]
     assert missing == 0
-    # The record-id index follows its setting.
+    # The record-id index follows its setting (off by default: it costs every audit row).
+    assert db.execute("SELECT to_regclass('wedopt.audit_log_record_idx')").fetchone()[0] is None
+    db.execute("SELECT wedopt.set_setting('audit.record_index', 'true')")
+    assert ("created", "wedopt.audit_log_record_idx") in db.execute(
+        "SELECT * FROM wedopt.maintain_audit_log()"
+    ).fetchall()
+    db.execute("UPDATE guest SET full_name = 'B'")
+    db.execute("SET enable_seqscan = off")
+    plan = "\n".join(
+        r[0]
+        for r in db.execute(
+            "EXPLAIN SELECT * FROM wedopt.audit_log "
+            "WHERE relid = 'guest'::regclass AND record_id = '{\"id\": 1}'"
+        ).fetchall()
+    )
+    assert "audit_log_record_idx" in plan or "record_id_idx" in plan
+    assert db.execute("SELECT count(*) FROM wedopt.record_history('guest', '{\"id\": 1}')").fetchone()[0] == 2
     db.execute("SELECT wedopt.set_setting('audit.record_index', 'false')")
     assert ("dropped", "wedopt.audit_log_record_idx") in db.execute(
         "SELECT * FROM wedopt.maintain_audit_log()"
     ).fetchall()
-    assert db.execute("SELECT count(*) FROM wedopt.record_history('guest', '{\"id\": 1}')").fetchone()[0] == 1

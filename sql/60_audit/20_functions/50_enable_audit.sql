@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION @extschema@.enable_audit(
-    p_target regclass,
-    p_columns_excluded text[] DEFAULT '{}',
-    p_log_statement boolean DEFAULT FALSE
+    target regclass,
+    columns_excluded text[] DEFAULT '{}',
+    log_statement boolean DEFAULT FALSE
 )
 RETURNS void
 LANGUAGE plpgsql
@@ -9,7 +9,11 @@ VOLATILE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
+    p_target regclass := enable_audit.target;
+    p_columns_excluded text[] := enable_audit.columns_excluded;
+    p_log_statement boolean := enable_audit.log_statement;
     v_schema text;
     v_table text;
     v_kind "char";

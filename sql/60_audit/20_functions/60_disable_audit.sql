@@ -1,11 +1,13 @@
-CREATE OR REPLACE FUNCTION @extschema@.disable_audit(p_target regclass)
+CREATE OR REPLACE FUNCTION @extschema@.disable_audit(target regclass)
 RETURNS void
 LANGUAGE plpgsql
 VOLATILE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
+    p_target regclass := disable_audit.target;
     v_rel regclass;
     v_trigger text;
     v_count integer := 0;

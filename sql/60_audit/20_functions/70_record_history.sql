@@ -1,4 +1,4 @@
-CREATE OR REPLACE FUNCTION @extschema@.record_history(p_target regclass, p_pk jsonb)
+CREATE OR REPLACE FUNCTION @extschema@.record_history(target regclass, pk jsonb)
 RETURNS TABLE (
     version integer,
     audit_id bigint,
@@ -16,7 +16,10 @@ STABLE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
+#variable_conflict use_column
 DECLARE
+    p_target regclass := record_history.target;
+    p_pk jsonb := record_history.pk;
     v_config @extschema@.audit_config;
     v_rid jsonb;
     v_state jsonb;
@@ -125,6 +128,6 @@ $$;
 COMMENT ON FUNCTION @extschema@.record_history(regclass, jsonb) IS
 'wedopt: the versions of one row of an audited table, oldest first: each change with who, when, '
 'its transaction and the row as it was after it (row_data, rebuilt from the live row and the '
-'logged changes; for a DELETE the row as it was deleted); p_pk is the primary key as jsonb';
+'logged changes; for a DELETE the row as it was deleted); pk is the primary key as jsonb';
 
 GRANT EXECUTE ON FUNCTION @extschema@.record_history(regclass, jsonb) TO wedopt_admin;

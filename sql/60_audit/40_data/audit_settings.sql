@@ -21,7 +21,7 @@ SELECT @extschema@._define_setting(
     NULL
 );
 SELECT @extschema@._define_setting(
-    'audit.record_index', 'audit', 'boolean', 'true', 'true', 'true',
+    'audit.record_index', 'audit', 'boolean', 'false', 'false', 'false',
     'keep a hash index on audit_log.record_id so that record_history() finds a row''s changes '
     'without scanning the log (costs each audit row an index entry); applied by maintain_audit_log()',
     NULL
