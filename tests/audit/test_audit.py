@@ -1,8 +1,11 @@
 """wedopt.enable_audit(): statement-level audit triggers, the audit log, record_history()."""
 
 import json
+import subprocess
 import threading
 
+import pgcluster
+import psycopg
 import pytest
 from expect import clean_error, sql_error
 
@@ -442,3 +445,26 @@ def test_retention_drops_old_partitions_only(guest):
     assert ("dropped", "wedopt.audit_log_record_idx") in db.execute(
         "SELECT * FROM wedopt.maintain_audit_log()"
     ).fetchall()
+
+
+def test_audit_rows_and_config_survive_dump_and_restore(
+    guest, cluster, fresh_database, empty_database, tmp_path
+):
+    bindir = pgcluster.bindir()
+    guest.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    guest.execute("UPDATE guest SET full_name = 'B'")
+    dump = tmp_path / "db.dump"
+    env = cluster.env()
+    subprocess.run([bindir / "pg_dump", "-Fc", "-d", fresh_database, "-f", dump], env=env, check=True)
+    subprocess.run([bindir / "pg_restore", "-d", empty_database, dump], env=env, check=True)
+    with psycopg.connect(cluster.conninfo(empty_database), autocommit=True) as restored:
+        assert len(log(restored)) == 2
+        config = restored.execute("SELECT target::text, columns_excluded FROM wedopt.audit_config").fetchall()
+        assert config == [("guest", ["passport_no"])]
+        restored.execute("UPDATE guest SET full_name = 'C'")  # the restored triggers still audit
+        history = restored.execute(
+            "SELECT row_data FROM wedopt.record_history('guest', '{\"id\": 1}')"
+        ).fetchall()
+        assert [h[0]["full_name"] for h in history] == ["A", "B", "C"]
+        ids = [r[0] for r in restored.execute("SELECT id FROM wedopt.audit_log ORDER BY id").fetchall()]
+        assert ids == sorted(set(ids))  # the id sequence went on from where it was

@@ -88,7 +88,7 @@ BEGIN
         || 'relid, table_schema, table_name, operation, record_id, old_values, new_values, '
         || 'changed_by, session_user_name, application_name, client_addr, transaction_id, '
         || 'app_user_id, statement) ';
-    v_values := pg_catalog.format('%s::oid, %L, %L, ', p_target::oid, v_schema, v_table);
+    v_values := 'v_relid, v_schema, v_table, ';
 
     IF p_pk IS NOT NULL THEN
         -- Old and new versions meet on the primary key. A row whose key changed finds no
@@ -122,7 +122,7 @@ BEGIN
     -- TRUNCATE fires BEFORE, on the parent and on each partition: each logs its own rows
     -- (FROM ONLY), like DELETE would, so that no row leaves without a trace.
     v_truncate := pg_catalog.replace(
-        v_head || 'SELECT ' || v_values || '''TRUNCATE'', ' || v_key_o || ', ' || v_full_o || ', NULL, ',
+        v_head || 'SELECT $8, $9, $10, ''TRUNCATE'', ' || v_key_o || ', ' || v_full_o || ', NULL, ',
         '%', '%%'
     ) || '$1, $2, $3, $4, $5, $6, $7 FROM ONLY %s AS o';
 
@@ -138,6 +138,15 @@ SET search_path = pg_catalog, pg_temp
 SET jit = off
 AS $wedopt_audit$
 DECLARE
+    -- The audited table: this one, or (a trigger on a partition) the table enable_audit()
+    -- was given. Looked up, not only baked in, so that a restored table (new oid) and a
+    -- renamed one are still logged under their current oid and name.
+    v_relid oid := CASE
+        WHEN TG_RELID OPERATOR(pg_catalog.=) %8$s::oid THEN TG_RELID
+        ELSE coalesce(pg_catalog.pg_partition_root(TG_RELID)::oid, TG_RELID)
+    END;
+    v_schema text := CASE WHEN v_relid OPERATOR(pg_catalog.=) TG_RELID THEN TG_TABLE_SCHEMA ELSE %9$L END;
+    v_table text := CASE WHEN v_relid OPERATOR(pg_catalog.=) TG_RELID THEN TG_TABLE_NAME ELSE %10$L END;
     v_role text := pg_catalog.current_setting('role');
     -- Inside SECURITY DEFINER current_user is the owner: the role in force is SET ROLE's.
     v_user text := CASE WHEN v_role OPERATOR(pg_catalog.=) 'none' THEN session_user::text ELSE v_role END;
@@ -155,7 +164,8 @@ BEGIN
         %6$s;
     ELSE
         EXECUTE pg_catalog.format(%7$L, TG_RELID::regclass)
-        USING v_user, session_user::text, v_app, v_addr, v_xid, v_app_user, v_statement;
+        USING v_user, session_user::text, v_app, v_addr, v_xid, v_app_user, v_statement,
+            v_relid, v_schema, v_table;
     END IF;
     RETURN NULL;
 END
@@ -169,7 +179,10 @@ $f$,
         v_update,
         v_head || 'SELECT ' || v_values || '''DELETE'', ' || v_key_o || ', ' || v_full_o || ', NULL, '
             || 'v_user, session_user, v_app, v_addr, v_xid, v_app_user, v_statement FROM wedopt_old AS o',
-        v_truncate
+        v_truncate,
+        p_target::oid,
+        v_schema,
+        v_table
     );
     EXECUTE v_body;
     EXECUTE pg_catalog.format('REVOKE ALL ON FUNCTION @extschema@.%I() FROM PUBLIC', v_name);

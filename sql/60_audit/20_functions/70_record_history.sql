@@ -28,7 +28,13 @@ DECLARE
     v_data jsonb[] := '{}';
     v_row @extschema@.audit_log;
     v_n integer;
+    v_nsp text;
+    v_rel text;
 BEGIN
+    SELECT n.nspname, c.relname INTO v_nsp, v_rel
+    FROM pg_catalog.pg_class AS c
+    JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) c.relnamespace
+    WHERE c.oid OPERATOR(pg_catalog.=) p_target;
     SELECT c.* INTO v_config FROM @extschema@.audit_config AS c
     WHERE c.target OPERATOR(pg_catalog.=) p_target;
     IF NOT FOUND THEN
@@ -74,8 +80,12 @@ BEGIN
     SELECT pg_catalog.array_agg(a ORDER BY a.id) INTO v_rows
     FROM @extschema@.audit_log AS a
     WHERE
-        a.relid OPERATOR(pg_catalog.=) p_target::oid
-        AND a.record_id OPERATOR(pg_catalog.=) v_rid;
+        a.record_id OPERATOR(pg_catalog.=) v_rid
+        AND (
+            a.relid OPERATOR(pg_catalog.=) p_target::oid
+            -- rows logged before a dump and restore carry the table's old oid
+            OR (a.table_schema OPERATOR(pg_catalog.=) v_nsp AND a.table_name OPERATOR(pg_catalog.=) v_rel)
+        );
     v_n := coalesce(pg_catalog.cardinality(v_rows), 0);
 
     -- INSERT keeps only the record id: walk back from the live row (or the deleted row),
