@@ -468,3 +468,24 @@ def test_audit_rows_and_config_survive_dump_and_restore(
         assert [h[0]["full_name"] for h in history] == ["A", "B", "C"]
         ids = [r[0] for r in restored.execute("SELECT id FROM wedopt.audit_log ORDER BY id").fetchall()]
         assert ids == sorted(set(ids))  # the id sequence went on from where it was
+
+
+def test_upsert_and_merge_are_logged_per_action(guest):
+    db = guest
+    db.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    db.execute(
+        "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A2'), (2, 1, 'B') "
+        "ON CONFLICT (id) DO UPDATE SET full_name = excluded.full_name"
+    )
+    db.execute(
+        "MERGE INTO guest g USING (VALUES (2, 'B2'), (3, 'C')) AS s (id, name) ON g.id = s.id "
+        "WHEN MATCHED THEN UPDATE SET full_name = s.name "
+        "WHEN NOT MATCHED THEN INSERT (id, wedding_id, full_name) VALUES (s.id, 1, s.name)"
+    )
+    rows = [(r["operation"], r["record_id"]["id"], r["new_values"]) for r in log(db)]
+    assert sorted(rows[1:3], key=str) == sorted(
+        [("INSERT", 2, None), ("UPDATE", 1, {"full_name": "A2"})], key=str
+    )
+    assert sorted(rows[3:], key=str) == sorted(
+        [("INSERT", 3, None), ("UPDATE", 2, {"full_name": "B2"})], key=str
+    )
