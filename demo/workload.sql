@@ -44,14 +44,14 @@ GROUP BY b.category, b.budget_amount
 ORDER BY b.category;
 
 -- name: venue_availability
--- Venues in a region with room for 150 guests and free on every day of a date range.
+-- Venues in a region with room for 100 guests and free on every day of a weekend.
 SELECT v.venue_id, v.name, v.capacity, v.daily_rate
 FROM wedding.venues AS v
-WHERE v.region = 'North' AND v.capacity >= 150
+WHERE v.region = 'North' AND v.capacity >= 100
   AND NOT EXISTS (
       SELECT 1 FROM wedding.bookings AS b
       WHERE b.venue_id = v.venue_id AND b.status <> 'Cancelled'
-        AND b.event_date BETWEEN current_date + 180 AND current_date + 187
+        AND b.event_date BETWEEN current_date + 180 AND current_date + 182
   )
 ORDER BY v.capacity DESC;
 
