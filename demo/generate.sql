@@ -1,0 +1,339 @@
+-- The demo's data generator: set-based SQL inside the database, one INSERT ... SELECT per
+-- table, with the skew of a real wedding platform (DOMAIN.md):
+--   * weddings: 83 % of them April-October, about 60 % on a Saturday;
+--   * bookings: most booked in the November-February engagement surge;
+--   * a few big venues take most weddings (venue ids drawn as n * random()^3);
+--   * guest counts per wedding Pareto-distributed (many small weddings, a few huge ones);
+--   * status columns with few distinct values and realistic shares;
+--   * vendor descriptions made of real words, for full-text search.
+-- Row counts grow linearly with the scale; scale 1 is about 100,000 bookings.
+--
+--   SELECT * FROM wedding.generate_data(1);           -- scale, then an optional seed
+--
+-- Loaded by demo/run.py after demo/schema.sql.
+
+CREATE OR REPLACE FUNCTION wedding.pick(options text[])
+RETURNS text
+LANGUAGE sql
+VOLATILE
+AS $$ SELECT options[1 + floor(random() * cardinality(options))::int] $$;
+
+COMMENT ON FUNCTION wedding.pick(text[]) IS 'One element of the array, at random (demo data generator).';
+
+CREATE OR REPLACE FUNCTION wedding.generate_data(scale numeric DEFAULT 1, seed double precision DEFAULT 0.42)
+RETURNS TABLE (table_name text, row_count bigint)
+LANGUAGE plpgsql
+VOLATILE
+SET search_path = pg_catalog, pg_temp
+AS $fn$
+DECLARE
+    n_planners bigint := greatest(5, round(200 * scale));
+    n_clients  bigint := greatest(20, round(8000 * scale));
+    n_venues   bigint := greatest(10, round(300 * scale));
+    n_vendors  bigint := greatest(30, round(3000 * scale));
+    n_weddings bigint := greatest(20, round(10000 * scale));
+    this_year  int := extract(year FROM current_date)::int;
+    -- Cumulative shares of weddings per month (Jan..Dec): Apr-Oct hold 83 %.
+    month_cum  numeric[] := ARRAY[0, .02, .05, .09, .17, .28, .42, .54, .66, .80, .92, .96, 1.0];
+    regions    text[] := ARRAY['North', 'South', 'East', 'West', 'Central', 'Coast', 'Highlands', 'Lakes'];
+    firsts     text[] := ARRAY['Anna', 'James', 'Maria', 'David', 'Sophie', 'Daniel', 'Emma', 'Lucas',
+                               'Olivia', 'Noah', 'Mia', 'Liam', 'Chloe', 'Ethan', 'Grace', 'Oscar',
+                               'Isla', 'Henry', 'Ava', 'Jack', 'Lily', 'Leo', 'Zoe', 'Samuel', 'Ella',
+                               'Thomas', 'Amelia', 'Adam', 'Hannah', 'Max', 'Nora', 'Felix', 'Ruby',
+                               'Hugo', 'Clara', 'Isaac', 'Alice', 'Theo', 'Laura', 'Elias', 'Sara'];
+    lasts      text[] := ARRAY['Smith', 'Garcia', 'Muller', 'Rossi', 'Martin', 'Jones', 'Brown', 'Silva',
+                               'Novak', 'Kowalski', 'Jensen', 'Murphy', 'Dubois', 'Fischer', 'Moreau',
+                               'Walker', 'Lopez', 'Taylor', 'Nielsen', 'Bianchi', 'Costa', 'Evans',
+                               'Schmidt', 'Wilson', 'Clarke', 'Bauer', 'Romano', 'Santos', 'Hughes',
+                               'Weber', 'Lambert', 'Kelly', 'Ward', 'Berg', 'Meyer', 'Ferrari', 'Hall',
+                               'Young', 'King', 'Wright', 'Scott', 'Green', 'Baker'];
+    categories text[] := ARRAY['Floral', 'Catering', 'Photography', 'Music', 'Decoration', 'Attire',
+                               'Transport', 'Cake', 'Videography', 'Hair and makeup'];
+    n          bigint;
+BEGIN
+    IF scale IS NULL OR scale <= 0 OR scale > 1000 THEN
+        RAISE EXCEPTION 'wedding.generate_data: scale must be in (0, 1000], got %', scale
+            USING ERRCODE = '22023', HINT = 'Scale 1 is about 100,000 bookings.';
+    END IF;
+    PERFORM setseed(seed);
+
+    INSERT INTO wedding.planners (planner_id, full_name, email, region)
+    SELECT i, firsts[1 + i % 41] || ' ' || lasts[1 + (i * 7) % 43],
+           lower(firsts[1 + i % 41]) || '.planner' || i || '@weddingco.example',
+           regions[1 + i % 8]
+    FROM generate_series(1, n_planners) AS i;
+
+    INSERT INTO wedding.clients (client_id, full_name, email, phone, created_at)
+    SELECT i, firsts[1 + (i * 13) % 41] || ' ' || lasts[1 + (i * 17) % 43],
+           firsts[1 + (i * 13) % 41] || '.' || lasts[1 + (i * 17) % 43] || i || '@Example.com',
+           '+1-555-' || lpad((i % 10000)::text, 4, '0'),
+           now() - (random() * 1500) * interval '1 day'
+    FROM generate_series(1, n_clients) AS i;
+
+    -- Venue 1 is the biggest; capacity falls with the id, and so does popularity (below).
+    INSERT INTO wedding.venues (venue_id, name, region, capacity, daily_rate)
+    SELECT i,
+           wedding.pick(ARRAY['The Old', 'Grand', 'Rose', 'Willow', 'Lakeside', 'Hilltop', 'Oak', 'Ivy'])
+           || ' ' || wedding.pick(ARRAY['Manor', 'Barn', 'Hall', 'Estate', 'Garden', 'Castle', 'Vineyard',
+                                        'Chapel', 'Loft', 'Pavilion']),
+           regions[1 + (i * 3) % 8],
+           (40 + 600 / sqrt(i))::int,
+           round((800 + 20000 / sqrt(i) + random() * 1500)::numeric, 2)
+    FROM generate_series(1, n_venues) AS i;
+
+    INSERT INTO wedding.vendors (vendor_id, name, category, status, region, rating, description)
+    SELECT i, lasts[1 + (i * 11) % 43] || ' ' || v.category, v.category,
+           CASE WHEN random() < 0.85 THEN 'Active' ELSE 'Inactive' END,
+           v.region, round((2.5 + random() * 2.5)::numeric, 1),
+           format('%s %s %s offering %s and %s. %s for couples in the %s region since %s; %s.',
+                  wedding.pick(ARRAY['Family-run', 'Award-winning', 'Boutique', 'Friendly', 'Independent',
+                                     'Experienced', 'Creative', 'Eco-friendly']),
+                  lower(v.category),
+                  wedding.pick(ARRAY['studio', 'company', 'team', 'collective', 'specialists']),
+                  CASE v.category
+                      WHEN 'Floral' THEN wedding.pick(ARRAY['bridal bouquets', 'peony arrangements',
+                          'seasonal flowers', 'floral arches', 'rose centrepieces'])
+                      WHEN 'Catering' THEN wedding.pick(ARRAY['seasonal menus', 'vegan catering',
+                          'barbecue buffets', 'canapes and cocktails', 'plated dinners'])
+                      WHEN 'Photography' THEN wedding.pick(ARRAY['documentary photography',
+                          'portrait sessions', 'drone shots', 'film photography'])
+                      WHEN 'Music' THEN wedding.pick(ARRAY['string quartets', 'live bands', 'DJ sets',
+                          'jazz trios', 'ceremony harpists'])
+                      WHEN 'Decoration' THEN wedding.pick(ARRAY['table decoration', 'lighting design',
+                          'rustic props', 'balloon installations', 'candle styling'])
+                      WHEN 'Cake' THEN wedding.pick(ARRAY['tiered cakes', 'gluten-free desserts',
+                          'cupcake towers', 'chocolate fountains'])
+                      ELSE wedding.pick(ARRAY['bespoke packages', 'full-day service',
+                          'personal consultations', 'vintage style'])
+                  END,
+                  wedding.pick(ARRAY['free consultations', 'flexible packages', 'same-day delivery',
+                                     'destination weddings', 'elopements', 'corporate events',
+                                     'garden parties', 'winter weddings']),
+                  wedding.pick(ARRAY['Trusted', 'Loved', 'Recommended', 'Booked', 'Chosen']),
+                  lower(v.region), 1990 + floor(random() * 34)::int,
+                  wedding.pick(ARRAY['fully insured', 'references on request', 'travel included',
+                                     'decoration and floral styling on request', 'multilingual staff']))
+    FROM generate_series(1, n_vendors) AS i
+    CROSS JOIN LATERAL (SELECT categories[1 + (i * 7) % 10] AS category, regions[1 + (i * 5) % 8] AS region) AS v;
+
+    -- Weddings: month from the seasonal shares, then snapped to a Saturday (60 %),
+    -- Friday (15 %) or Sunday (10 %); over two years back and two ahead.
+    INSERT INTO wedding.weddings (wedding_id, client_id, planner_id, venue_id, wedding_date, budget_total,
+                                  status, created_at)
+    SELECT i,
+           -- every client has a wedding; some have two (a second marriage, a cancelled one)
+           CASE WHEN i <= n_clients THEN i ELSE 1 + floor(random() * n_clients)::bigint END,
+           1 + floor(random() * n_planners)::bigint,
+           1 + floor(n_venues * random() ^ 3)::bigint, d.wedding_date,
+           round((8000 + 60000 * random() ^ 2)::numeric, 2),
+           CASE
+               WHEN d.r_status < 0.05 THEN 'Cancelled'
+               WHEN d.wedding_date < current_date THEN 'Completed'
+               WHEN d.r_status < 0.60 THEN 'Confirmed'
+               ELSE 'Planning'
+           END,
+           d.wedding_date - (120 + random() * 500) * interval '1 day'
+    FROM generate_series(1, n_weddings) AS i
+    CROSS JOIN LATERAL (SELECT random() AS r_month, random() AS r_day, random() AS r_dow,
+                               random() AS r_status, i AS k) AS r
+    CROSS JOIN LATERAL (
+        SELECT make_date(this_year - 2 + floor(random() * 4)::int,
+                         width_bucket(r.r_month, month_cum), 1) AS first_of_month
+    ) AS m
+    CROSS JOIN LATERAL (
+        SELECT m.first_of_month + floor(r.r_day * 28)::int AS any_day
+    ) AS a
+    CROSS JOIN LATERAL (
+        SELECT a.any_day + CASE
+                   WHEN r.r_dow < 0.60 THEN (13 - extract(dow FROM a.any_day)::int) % 7   -- Saturday
+                   WHEN r.r_dow < 0.75 THEN (12 - extract(dow FROM a.any_day)::int) % 7   -- Friday
+                   WHEN r.r_dow < 0.85 THEN (7 - extract(dow FROM a.any_day)::int) % 7    -- Sunday
+                   ELSE 0
+               END AS wedding_date,
+               r.r_status
+    ) AS d;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RAISE NOTICE 'wedding.generate_data: % weddings', n;
+
+    -- Bookings: the venue itself (vendor_id NULL) and 4 to 14 vendors per wedding.
+    -- Booking dates: 60 % in the November-February surge before the wedding, the rest
+    -- 60 to 540 days before it; never in the future.
+    INSERT INTO wedding.bookings (wedding_id, client_id, venue_id, vendor_id, booking_date, event_date, status,
+                                  total_cost)
+    SELECT w.wedding_id, w.client_id, w.venue_id, s.vendor_id,
+           CASE WHEN b.booking_date > current_date THEN current_date - floor(random() * 60)::int
+                ELSE b.booking_date END,
+           w.wedding_date,
+           CASE
+               WHEN w.status = 'Cancelled' THEN 'Cancelled'
+               WHEN s.r < 0.07 THEN 'Cancelled'
+               WHEN w.wedding_date < current_date THEN 'Completed'
+               WHEN s.r < 0.65 THEN 'Confirmed'
+               ELSE 'Pending'
+           END,
+           CASE WHEN s.vendor_id IS NULL THEN v.daily_rate
+                ELSE round((300 + 6000 * random() ^ 2)::numeric, 2) END
+    FROM wedding.weddings AS w
+    JOIN wedding.venues AS v ON v.venue_id = w.venue_id
+    CROSS JOIN LATERAL (
+        SELECT CASE WHEN k = 0 THEN NULL ELSE 1 + floor(n_vendors * random() ^ 1.5)::bigint END AS vendor_id,
+               random() AS r
+        FROM generate_series(0, 4 + floor(random() * 11)::int + (w.wedding_id * 0)::int) AS k
+    ) AS s
+    CROSS JOIN LATERAL (
+        SELECT CASE
+                   WHEN random() < 0.60 THEN
+                       make_date(extract(year FROM w.wedding_date - 120)::int - 1, 11, 1)
+                       + floor(random() * 120)::int
+                   ELSE w.wedding_date - (60 + floor(random() * 480))::int
+               END AS booking_date
+    ) AS b;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RAISE NOTICE 'wedding.generate_data: % bookings', n;
+
+    -- A venue is never booked twice on one date: later bookings of a taken date were cancelled.
+    UPDATE wedding.bookings AS b SET status = 'Cancelled'
+    FROM (
+        SELECT booking_id,
+               row_number() OVER (PARTITION BY venue_id, event_date ORDER BY booking_date, booking_id) AS rn
+        FROM wedding.bookings
+        WHERE vendor_id IS NULL AND status <> 'Cancelled'
+    ) AS d
+    WHERE d.booking_id = b.booking_id AND d.rn > 1;
+
+    -- Payments: a deposit soon after booking, for half of the bookings also a balance
+    -- before the wedding. Due in the future: Pending; otherwise mostly Completed.
+    INSERT INTO wedding.payments (booking_id, amount, payment_date, payment_status, method)
+    SELECT b.booking_id, round(b.total_cost * p.share, 2), p.payment_date,
+           CASE
+               WHEN b.status = 'Cancelled' AND random() < 0.5 THEN 'Refunded'
+               WHEN p.payment_date > current_date THEN 'Pending'
+               WHEN p.r < 0.86 THEN 'Completed'
+               WHEN p.r < 0.93 THEN 'Failed'
+               WHEN p.r < 0.96 THEN 'Refunded'
+               ELSE 'Pending'
+           END,
+           wedding.pick(ARRAY['card', 'card', 'card', 'bank transfer', 'bank transfer', 'paypal'])
+    FROM wedding.bookings AS b
+    CROSS JOIN LATERAL (
+        SELECT 0.3 AS share, b.booking_date + floor(random() * 14)::int AS payment_date, random() AS r
+        UNION ALL
+        SELECT 0.7, b.event_date - 14 - floor(random() * 30)::int, random()
+        WHERE random() < 0.5 + (b.booking_id * 0)
+    ) AS p;
+
+    -- Events: ceremony and reception always, other parts of the day sometimes.
+    INSERT INTO wedding.events (wedding_id, event_type, event_date, start_time, status, region)
+    SELECT w.wedding_id, t.event_type, w.wedding_date + t.day_offset, t.start_time,
+           CASE
+               WHEN w.status = 'Cancelled' THEN 'Cancelled'
+               WHEN w.wedding_date < current_date THEN 'Confirmed'
+               WHEN random() < 0.05 THEN 'Cancelled'
+               WHEN random() < 0.5 THEN 'Confirmed'
+               ELSE 'Scheduled'
+           END,
+           v.region
+    FROM wedding.weddings AS w
+    JOIN wedding.venues AS v ON v.venue_id = w.venue_id
+    CROSS JOIN LATERAL (
+        VALUES ('Rehearsal dinner', -1, time '19:00', 0.6), ('Welcome drinks', -1, time '20:30', 0.4),
+               ('Ceremony', 0, time '14:00', 1.0), ('Reception', 0, time '17:30', 1.0),
+               ('Farewell brunch', 1, time '11:00', 0.3)
+    ) AS t (event_type, day_offset, start_time, share)
+    WHERE random() < t.share + (w.wedding_id * 0);
+
+    -- Guests: Pareto-distributed counts (x_m = 15, alpha = 1.6, capped at 500). Names,
+    -- emails (mixed case, one in ten missing) and QR codes follow from the id, so that
+    -- lookups in the workload are reproducible at every scale.
+    INSERT INTO wedding.guests (guest_id, wedding_id, full_name, email, qr_code, dietary_preference, created_at)
+    SELECT x.id, x.wedding_id,
+           firsts[1 + (x.id * 19) % 41] || ' ' || lasts[1 + (x.id * 23) % 43],
+           CASE WHEN x.id % 10 <> 0
+                THEN firsts[1 + (x.id * 19) % 41] || '.' || lasts[1 + (x.id * 23) % 43] || x.id || '@Mail.example'
+           END,
+           md5('guest-' || x.id),
+           CASE
+               WHEN x.r < 0.60 THEN NULL
+               WHEN x.r < 0.75 THEN 'Vegetarian'
+               WHEN x.r < 0.82 THEN 'Vegan'
+               WHEN x.r < 0.90 THEN 'Gluten-free'
+               WHEN x.r < 0.95 THEN 'Halal'
+               WHEN x.r < 0.98 THEN 'Kosher'
+               ELSE 'Nut allergy'
+           END,
+           x.created_at
+    FROM (
+        SELECT row_number() OVER () AS id, w.wedding_id, random() AS r,
+               w.created_at + random() * interval '90 days' AS created_at
+        FROM wedding.weddings AS w
+        CROSS JOIN LATERAL generate_series(1, least(500, floor(15 / random() ^ (1 / 1.6)))::int
+                                              + (w.wedding_id * 0)::int) AS g
+    ) AS x;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RAISE NOTICE 'wedding.generate_data: % guests', n;
+
+    -- RSVPs: every guest for the ceremony and the reception of their wedding.
+    INSERT INTO wedding.event_rsvp (guest_id, event_id, status, responded_at)
+    SELECT g.guest_id, e.event_id, s.status,
+           CASE WHEN s.status <> 'Pending' THEN e.event_date - floor(random() * 90)::int + time '12:00' END
+    FROM wedding.guests AS g
+    JOIN wedding.events AS e ON e.wedding_id = g.wedding_id AND e.event_type IN ('Ceremony', 'Reception')
+    CROSS JOIN LATERAL (
+        SELECT CASE
+                   WHEN e.event_date < current_date THEN
+                       CASE WHEN random() < 0.8 + e.event_id * 0 THEN 'Accepted' ELSE 'Declined' END
+                   WHEN random() < 0.55 + e.event_id * 0 THEN 'Accepted'
+                   WHEN random() < 0.35 THEN 'Declined'
+                   ELSE 'Pending'
+               END AS status
+    ) AS s;
+    GET DIAGNOSTICS n = ROW_COUNT;
+    RAISE NOTICE 'wedding.generate_data: % RSVPs', n;
+
+    INSERT INTO wedding.budgets (wedding_id, category, budget_amount)
+    SELECT w.wedding_id, c.category, round(w.budget_total * c.share, 2)
+    FROM wedding.weddings AS w
+    CROSS JOIN (
+        VALUES ('Venue', 0.30), ('Catering', 0.28), ('Floral', 0.08), ('Photography', 0.10),
+               ('Music', 0.07), ('Attire', 0.09), ('Decoration', 0.05), ('Transport', 0.03)
+    ) AS c (category, share);
+
+    INSERT INTO wedding.expenses (event_id, category, actual_cost, status, created_at)
+    SELECT e.event_id, x.category, round((50 + 4000 * random() ^ 2)::numeric, 2),
+           CASE WHEN random() < 0.75 THEN 'Approved' WHEN random() < 0.6 THEN 'Pending' ELSE 'Rejected' END,
+           e.event_date - floor(random() * 200)::int + time '10:00'
+    FROM wedding.events AS e
+    CROSS JOIN LATERAL (
+        SELECT wedding.pick(ARRAY['Venue', 'Catering', 'Floral', 'Photography', 'Music', 'Attire',
+                                  'Decoration', 'Transport']) AS category
+        FROM generate_series(1, 1 + floor(random() * 3)::int + (e.event_id * 0)::int)
+    ) AS x;
+
+    -- Identity columns were bypassed with explicit ids: move them on.
+    PERFORM setval(pg_get_serial_sequence('wedding.planners', 'planner_id'), n_planners);
+    PERFORM setval(pg_get_serial_sequence('wedding.clients', 'client_id'), n_clients);
+    PERFORM setval(pg_get_serial_sequence('wedding.venues', 'venue_id'), n_venues);
+    PERFORM setval(pg_get_serial_sequence('wedding.vendors', 'vendor_id'), n_vendors);
+    PERFORM setval(pg_get_serial_sequence('wedding.weddings', 'wedding_id'), n_weddings);
+    PERFORM setval(pg_get_serial_sequence('wedding.guests', 'guest_id'), (SELECT max(guest_id) FROM wedding.guests));
+
+    RETURN QUERY
+    SELECT x.t, x.n FROM (VALUES
+        ('planners', (SELECT count(*) FROM wedding.planners)),
+        ('clients', (SELECT count(*) FROM wedding.clients)),
+        ('venues', (SELECT count(*) FROM wedding.venues)),
+        ('vendors', (SELECT count(*) FROM wedding.vendors)),
+        ('weddings', (SELECT count(*) FROM wedding.weddings)),
+        ('bookings', (SELECT count(*) FROM wedding.bookings)),
+        ('payments', (SELECT count(*) FROM wedding.payments)),
+        ('events', (SELECT count(*) FROM wedding.events)),
+        ('guests', (SELECT count(*) FROM wedding.guests)),
+        ('event_rsvp', (SELECT count(*) FROM wedding.event_rsvp)),
+        ('budgets', (SELECT count(*) FROM wedding.budgets)),
+        ('expenses', (SELECT count(*) FROM wedding.expenses))
+    ) AS x (t, n);
+END
+$fn$;
+
+COMMENT ON FUNCTION wedding.generate_data(numeric, double precision) IS
+    'Fill the empty wedding schema with skewed demo data; scale 1 is about 100,000 bookings.';
