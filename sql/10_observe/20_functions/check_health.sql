@@ -33,7 +33,10 @@ DECLARE
     v_dup record;
 BEGIN
     -- The user's schemas: not the system's, not wedopt's own.
-    CREATE TEMP TABLE IF NOT EXISTS pg_temp.wedopt_health_nsp (oid oid PRIMARY KEY, nspname text);
+    -- Created once per session (quietly: IF NOT EXISTS would say NOTICE every call).
+    IF to_regclass('pg_temp.wedopt_health_nsp') IS NULL THEN
+        CREATE TEMP TABLE wedopt_health_nsp (oid oid PRIMARY KEY, nspname text);
+    END IF;
     TRUNCATE pg_temp.wedopt_health_nsp;
     INSERT INTO pg_temp.wedopt_health_nsp
     SELECT n.oid, n.nspname
