@@ -259,7 +259,7 @@ def test_double_booking_check(db):
     level, category, detail, _, meta = found[name]
     assert (level, category) == ("ERROR", "INTEGRITY")
     assert meta["pairs"] == 1 and meta["rows"] == 2
-    assert meta["examples"] == {"resource": 7, "date": "2026-06-06", "rows": 2}
+    assert meta["worst_pair"] == {"resource": 7, "date": "2026-06-06", "rows": 2}
     db.execute("UPDATE public.booking SET status = 'Cancelled' WHERE id = 2")
     assert findings(db, "double_booking") == {}
     # The check survives pg_dump: it is a configuration table of the extension.

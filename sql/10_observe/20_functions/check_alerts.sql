@@ -55,6 +55,7 @@ BEGIN
     UNION ALL
     SELECT 'long_running_query_seconds', format('pid %s', q.pid), round(extract(EPOCH FROM q.query_duration), 3)
     FROM @extschema@.get_long_running_queries(INTERVAL '0') AS q
+    WHERE q.database_name = current_database()
     UNION ALL
     SELECT 'xid_age_pct', w.object_name, w.pct_of_wraparound
     FROM @extschema@.get_wraparound_risk(0) AS w

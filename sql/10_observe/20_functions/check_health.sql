@@ -419,7 +419,7 @@ BEGIN
                 NULL::text,
                 jsonb_build_object('check', %1$L, 'table', %2$L, 'resource_column', %3$L,
                     'date_column', %4$L, 'pairs', count(*), 'rows', sum(d.n),
-                    'examples', (jsonb_agg(jsonb_build_object('resource', d.r, 'date', d.d, 'rows', d.n)
+                    'worst_pair', (jsonb_agg(jsonb_build_object('resource', d.r, 'date', d.d, 'rows', d.n)
                         ORDER BY d.n DESC, d.d) -> 0))
             FROM (
                 SELECT x.%3$I AS r, x.%4$I AS d, count(*) AS n
@@ -446,7 +446,8 @@ BEGIN
             'VACUUM from removing dead rows', t.username, t.pid, date_trunc('second', t.xact_duration), t.state),
         format('SELECT pg_terminate_backend(%s);', t.pid),
         to_jsonb(t)
-    FROM @extschema@.get_long_running_transactions() AS t;
+    FROM @extschema@.get_long_running_transactions() AS t
+    WHERE t.database_name = current_database();
 
     RETURN QUERY
     SELECT
@@ -456,7 +457,8 @@ BEGIN
             date_trunc('second', q.query_duration)),
         format('SELECT pg_cancel_backend(%s);', q.pid),
         to_jsonb(q)
-    FROM @extschema@.get_long_running_queries() AS q;
+    FROM @extschema@.get_long_running_queries() AS q
+    WHERE q.database_name = current_database();
 
     RETURN QUERY
     SELECT

@@ -1,6 +1,7 @@
 CREATE OR REPLACE FUNCTION @extschema@.get_long_running_queries(p_min_duration interval DEFAULT NULL)
 RETURNS TABLE (
     pid integer,
+    database_name text,
     username text,
     application_name text,
     state text,
@@ -17,6 +18,7 @@ SET search_path = pg_catalog, pg_temp
 AS $$
     SELECT
         a.pid,
+        a.datname::text,
         a.usename::text,
         a.application_name,
         a.state,
@@ -38,7 +40,7 @@ AS $$
 $$;
 
 COMMENT ON FUNCTION @extschema@.get_long_running_queries(interval) IS
-'wedopt: queries of other client backends running for at least p_min_duration '
+'wedopt: queries of other client backends (of every database) running for at least p_min_duration '
 '(default: setting observe.long_query_seconds), longest first';
 
 GRANT EXECUTE ON FUNCTION @extschema@.get_long_running_queries(interval) TO wedopt_monitor;
