@@ -23,8 +23,9 @@ TITLE = "audit overhead: none vs wedopt.enable_audit (statement-level) vs a row-
 
 ROWS = 100_000
 ROUNDS = 3
+OLTP_ROUNDS = 4
 PGBENCH = "/usr/lib/postgresql/15/bin/pgbench"
-PGBENCH_SECONDS = 10
+PGBENCH_SECONDS = 3
 TARGET_BULK = 1.5
 TARGET_OLTP = 1.3
 
@@ -105,7 +106,10 @@ def bulk(conn, variants) -> dict:
     """Median ms of INSERT ... SELECT and UPDATE of ROWS rows per variant, rounds interleaved."""
     times = {(v, op): [] for v in variants for op in ("insert", "update")}
     for r in range(ROUNDS):
-        for n, variant in enumerate(variants):
+        # The order rotates each round, so that a load drift on the shared machine hits all variants.
+        order = list(enumerate(variants))
+        order = order[r % len(order) :] + order[: r % len(order)]
+        for n, variant in order:
             name = f"bulk_{n}_{r}"
             make_table(conn, name, variant)
             times[(variant, "insert")].append(timed(conn, FILL.format(name=name, rows=ROWS)))
@@ -129,23 +133,36 @@ def pgbench_tps(server: Server, dbname: str, script: str) -> float:
     return float(re.search(r"tps = ([0-9.]+)", out).group(1))
 
 
-def oltp(server: Server, dbname: str, conn, variants) -> dict:
-    tps = {}
+def oltp(server: Server, dbname: str, conn, variants) -> tuple[dict, dict]:
+    """Median tps (and min, max) per variant of OLTP_ROUNDS short pgbench runs, variants interleaved."""
+    scripts = {}
     for n, variant in enumerate(variants):
         name = f"oltp_{n}"
         make_table(conn, name, variant)
         conn.execute(FILL.format(name=name, rows=ROWS))
         conn.execute(f"VACUUM ANALYZE {name}")
-        insert = (
+        scripts[(variant, "insert")] = (
+            "\\set c random(1, 5000)\n"
             f"INSERT INTO {name} (client_id, venue_id, vendor_id, booking_date, event_date, status, "
             "total_cost, note) "
             "VALUES (:c, 7, 9, DATE '2026-05-01', DATE '2027-06-05', 'Pending', 1200, 'x');\n"
         )
-        tps[(variant, "insert")] = pgbench_tps(server, dbname, "\\set c random(1, 5000)\n" + insert)
-        update = f"UPDATE {name} SET status = 'Confirmed', total_cost = total_cost + 1 WHERE id = :id;\n"
-        tps[(variant, "update")] = pgbench_tps(server, dbname, f"\\set id random(1, {ROWS})\n" + update)
-        drop_table(conn, name, variant)
-    return tps
+        scripts[(variant, "update")] = (
+            f"\\set id random(1, {ROWS})\n"
+            f"UPDATE {name} SET status = 'Confirmed', total_cost = total_cost + 1 WHERE id = :id;\n"
+        )
+    runs = {key: [] for key in scripts}
+    for r in range(OLTP_ROUNDS):
+        order = list(variants) if r % 2 == 0 else list(reversed(variants))
+        for variant in order:
+            for op in ("insert", "update"):
+                runs[(variant, op)].append(pgbench_tps(server, dbname, scripts[(variant, op)]))
+    for n, variant in enumerate(variants):
+        drop_table(conn, f"oltp_{n}", variant)
+    return (
+        {key: statistics.median(values) for key, values in runs.items()},
+        {key: (min(values), max(values)) for key, values in runs.items()},
+    )
 
 
 def set_record_index(conn, on: bool) -> None:
@@ -163,7 +180,7 @@ def run(server: Server) -> Result:
             set_record_index(conn, index_on)
             label = "record index on" if index_on else "record index off"
             times = bulk(conn, variants)
-            tps = oltp(server, dbname, conn, variants)
+            tps, spread = oltp(server, dbname, conn, variants)
             for variant in variants:
                 for op in ("insert", "update"):
                     bulk_ratio = times[(variant, op)] / times[("none", op)]
@@ -177,6 +194,7 @@ def run(server: Server) -> Result:
                             round(bulk_ratio, 2),
                             round(tps[(variant, op)], 1),
                             round(oltp_ratio, 2),
+                            f"{spread[(variant, op)][0]:.0f}-{spread[(variant, op)][1]:.0f}",
                         ]
                     )
                     if variant != "none":
@@ -193,12 +211,22 @@ def run(server: Server) -> Result:
         figures[f"{label}: bulk target <= {TARGET_BULK} met"] = bulk_ok
         figures[f"{label}: oltp target <= {TARGET_OLTP} met"] = oltp_ok
     return Result(
-        columns=["setting", "audit", "statement", "bulk ms (median)", "bulk ratio", "oltp tps", "oltp ratio"],
+        columns=[
+            "setting",
+            "audit",
+            "statement",
+            "bulk ms (median)",
+            "bulk ratio",
+            "oltp tps (median)",
+            "oltp ratio",
+            "oltp tps min-max",
+        ],
         rows=rows,
         figures=figures,
         notes=[
-            f"bulk: {ROWS} rows, median of {ROUNDS} rounds; oltp: pgbench -c 4 -j 2 -T {PGBENCH_SECONDS}, "
-            "one single-row statement per transaction",
+            f"bulk: {ROWS} rows, median of {ROUNDS} rounds (variant order rotated per round); "
+            f"oltp: median of {OLTP_ROUNDS} interleaved pgbench -c 4 -j 2 -T {PGBENCH_SECONDS} runs per "
+            "variant, one single-row statement per transaction",
             "ratio = time with audit / time without (oltp: tps without / tps with)",
         ],
     )
