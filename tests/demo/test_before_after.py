@@ -20,6 +20,15 @@ QUERIES = {q.name: q for q in measure.read_workload()}
         ),
         ("CREATE UNIQUE INDEX ON wedding.guests (qr_code)", "unique wedding.guests(qr_code)"),
         ("CREATE INDEX ON wedding.t (a); DROP TABLE wedding.t", None),
+        # wedopt's suggestions may end with a comment: stripped; a second statement still refused
+        (
+            "CREATE INDEX ON public.guest ((lower(email)));  -- or rewrite the condition",
+            "public.guest((lower(email)))",
+        ),
+        ("CREATE INDEX ON t (a) -- a comment", "t(a)"),
+        ("CREATE INDEX ON t (a); -- fine\nDROP TABLE t", None),
+        ("CREATE INDEX ON t (a) -- a comment\n; DROP TABLE t", None),
+        ("CREATE INDEX ON t (a) WHERE b <> '--x'", "t(a)where b <> '--x'"),
         ("DROP INDEX wedding.x", None),
         ("SELECT 'CREATE INDEX ON t (a)'", None),
     ],
@@ -36,6 +45,8 @@ def test_dedupe_keeps_each_index_once_and_only_create_index():
         "CREATE INDEX ON wedding.guests(wedding_id)",
         "ANALYZE wedding.guests",
         "CREATE INDEX ON wedding.guests (lower(email))",
+        "CREATE INDEX ON wedding.guests (lower(email));  -- or rewrite the condition",
+        "CREATE INDEX ON wedding.guests (qr_code);  -- an index\nDROP TABLE wedding.guests",
     ]
     assert measure.dedupe_indexes(suggestions) == [
         "CREATE INDEX ON wedding.guests (wedding_id)",
