@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import shlex
 import shutil
 import signal
@@ -125,15 +126,38 @@ def _count(value):
     return f"{value:,}" if isinstance(value, int) else value
 
 
-def section_slow(report: Report, conn) -> None:
+def _shape(sql: str) -> str:
+    """Text with its constants as '?', one space between words: pg_stat_statements turns the
+    constants of a statement into $1, $2, ..."""
+    sql = re.sub(r"\$\d+|'(?:[^']|'')*'|\b\d+(?:\.\d+)?\b", "?", sql or "")
+    return " ".join(sql.split())
+
+
+def workload_name(statement: str, queries) -> str:
+    """The workload query a pg_stat_statements text is: the one whose text, constants aside,
+    shares the longest start with it, at least 30 characters; '' for none."""
+    text = _shape(statement)
+    best, best_len = "", 29
+    for query in queries:
+        sql = _shape(query.sql)
+        n = next(
+            (i for i, (a, b) in enumerate(zip(text, sql, strict=False)) if a != b), min(len(text), len(sql))
+        )
+        if n > best_len:
+            best, best_len = query.name, n
+    return best
+
+
+def section_slow(report: Report, conn, queries=()) -> None:
     report.section("Slowest statements (wedopt.get_slow_queries), by mean time")
     sql = "SELECT query, calls, mean_ms, total_ms, pct_of_total_time FROM wedopt.get_slow_queries(0, 10)"
     rows = fetch(report, conn, "get_slow_queries", sql)
     if rows is not None:
         report.table(
-            ["statement", "calls", "mean ms", "total ms", "% of time"],
+            ["workload query", "statement", "calls", "mean ms", "total ms", "% of time"],
             [
-                [shorten(r["query"], 70), r["calls"], r["mean_ms"], r["total_ms"], r["pct_of_total_time"]]
+                [workload_name(r["query"], queries), shorten(r["query"], 50), r["calls"], r["mean_ms"]]
+                + [r["total_ms"], r["pct_of_total_time"]]
                 for r in rows
             ],
         )
@@ -365,7 +389,7 @@ def run_demo(report: Report, cluster: pgcluster.Cluster, args: argparse.Namespac
         snapshotted = has_function(conn, "snapshot_stats") and take_snapshot(report, conn)
         conn.execute("SELECT pg_stat_statements_reset()")  # the workload's statements only
         before = section_workload(report, conn, queries, args.runs)
-        section_slow(report, conn)
+        section_slow(report, conn, queries)
         section_health(report, conn)
         section_table_stats(report, conn)
         section_history(report, conn, snapshotted)

@@ -89,3 +89,18 @@ def test_reference_indexes_are_single_create_index_statements():
     statements = measure.read_statements()
     assert len(statements) >= 10
     assert measure.dedupe_indexes(statements) == statements
+
+
+def test_workload_name_finds_the_query_behind_a_normalized_statement():
+    from demo.run import workload_name
+
+    queries = measure.read_workload()
+    sql = QUERIES["guest_email_lookup"].sql
+    normalized = sql.split("'")[0] + "$1" + "'".join(sql.split("'")[2:])
+    assert workload_name(normalized, queries) == "guest_email_lookup"
+    monthly = "SELECT date_trunc($1, p.payment_date) AS month, coalesce(vd.category, $2) AS category, sum("
+    assert workload_name(monthly, queries) == "monthly_revenue"
+    for query in queries:
+        assert workload_name(query.sql, queries) == query.name
+    assert workload_name("SELECT 1", queries) == ""
+    assert workload_name(None, queries) == ""

@@ -9,6 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from demo import measure
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
@@ -50,6 +52,9 @@ def test_demo_reports_every_section_and_removes_its_server(tmp_path):
     assert "-[ " not in text
     assert re.search(r"health score \d+/100", text)
     assert re.search(r"v1 UPDATE by postgres at [\d:]+: dietary_preference: null -> \"Vegan\"", text)
+    slow = text.split("== Slowest statements")[1].split("\n\n")[0]
+    names = "|".join(q.name for q in measure.read_workload())
+    assert len(re.findall(rf"\n  (?:{names}) +SELECT ", slow)) >= 5, slow
     lint = text.split("== Query lint")[1].split("\n\n")[0]
     assert all(q in lint for q in ("guest_list", "vendor_search", "guest_email_lookup")), lint
     # every missing wedopt function is named, not silently skipped

@@ -92,7 +92,7 @@ CREATE FUNCTION wedopt.record_history(target regclass, pk jsonb)
 def run_sections(report, conn, queries, runs=1):
     run.section_health(report, conn)
     run.section_table_stats(report, conn)
-    run.section_slow(report, conn)
+    run.section_slow(report, conn, queries)
     run.section_history(report, conn, run.take_snapshot(report, conn))
     before = measure.measure(conn, queries, runs) if queries else {}
     suggestions = run.section_findings(report, conn, queries, before)
