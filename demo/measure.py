@@ -69,10 +69,35 @@ def read_statements(path: Path = REFERENCE_INDEXES_SQL) -> list[str]:
     return [s.strip() for s in text.split(";") if s.strip()]
 
 
+def strip_comments(statement: str) -> str:
+    """The statement without its `--` comments (outside quotes), e.g. wedopt's
+    'CREATE INDEX ON t ((lower(email)));  -- or rewrite the condition'."""
+    out, quote, i = [], None, 0
+    while i < len(statement):
+        char = statement[i]
+        if quote:
+            if char == quote:
+                quote = None
+        elif char in "'\"":
+            quote = char
+        elif statement.startswith("--", i):
+            end = statement.find("\n", i)
+            i = len(statement) if end < 0 else end
+            continue
+        out.append(char)
+        i += 1
+    return "".join(out)
+
+
+def clean_statement(statement: str) -> str:
+    """One line, without comments or the final semicolon."""
+    return " ".join(strip_comments(statement).strip().rstrip(";").split())
+
+
 def index_key(statement: str) -> str | None:
     """What an index statement builds, without its name or options, for de-duplication;
-    None when it is not a single CREATE INDEX statement."""
-    text = " ".join(statement.strip().rstrip(";").split())
+    None when it is not a single CREATE INDEX statement (a trailing `--` comment is allowed)."""
+    text = clean_statement(statement)
     if ";" in text:
         return None
     match = _CREATE_INDEX.match(text)
@@ -89,7 +114,7 @@ def dedupe_indexes(statements: list[str]) -> list[str]:
         key = index_key(statement or "")
         if key is not None and key not in seen:
             seen.add(key)
-            kept.append(" ".join(statement.strip().rstrip(";").split()))
+            kept.append(clean_statement(statement))
     return kept
 
 
@@ -128,15 +153,16 @@ def apply_indexes(conn: psycopg.Connection, statements: list[str]) -> list[Appli
         if index_key(statement) is None:
             applied.append(Applied(statement, False, error="not a single CREATE INDEX statement"))
             continue
+        clean = clean_statement(statement)
         started = time.monotonic()
         try:
-            conn.execute(statement)
+            conn.execute(clean)
         except psycopg.Error as err:
-            applied.append(Applied(statement, False, time.monotonic() - started, str(err).strip()))
+            applied.append(Applied(clean, False, time.monotonic() - started, str(err).strip()))
             continue
-        applied.append(Applied(statement, True, time.monotonic() - started))
+        applied.append(Applied(clean, True, time.monotonic() - started))
     tables = {
-        re.match(r"(\S+)", _CREATE_INDEX.match(" ".join(a.statement.split()))["rest"])[1]
+        re.match(r"([^\s(]+)", _CREATE_INDEX.match(" ".join(a.statement.split()))["rest"])[1]
         for a in applied
         if a.ok
     }

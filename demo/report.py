@@ -87,10 +87,11 @@ def has_function(conn: psycopg.Connection, name: str) -> bool:
     ).fetchone()[0]
 
 
-def query_table(
-    report: Report, conn: psycopg.Connection, function: str, sql: str, *, params=None, limit: int = 15
+def fetch(
+    report: Report, conn: psycopg.Connection, function: str, sql: str, *, params=None
 ) -> list[dict] | None:
-    """Run sql if wedopt.<function> exists and print its result; the rows as dicts."""
+    """Run sql if wedopt.<function> exists: its rows as dicts; None (and a report line)
+    when the function is missing from this build or fails."""
     if not has_function(conn, function):
         report.line(f"  wedopt.{function}: {NOT_AVAILABLE}")
         return None
@@ -100,8 +101,25 @@ def query_table(
         report.failed(f"wedopt.{function}", err)
         return None
     columns = [d.name for d in cur.description]
-    rows = cur.fetchall()
-    report.table(columns, rows[:limit])
+    return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
+
+
+def query_table(
+    report: Report, conn: psycopg.Connection, function: str, sql: str, *, params=None, limit: int = 15
+) -> list[dict] | None:
+    """Run sql if wedopt.<function> exists and print its result; the rows as dicts."""
+    rows = fetch(report, conn, function, sql, params=params)
+    if rows is None:
+        return None
+    if not rows:
+        report.line("  (no rows)")
+        return rows
+    report.table(list(rows[0]), [list(r.values()) for r in rows[:limit]])
     if len(rows) > limit:
         report.line(f"  ... {len(rows) - limit} more rows")
-    return [dict(zip(columns, row, strict=True)) for row in rows]
+    return rows
+
+
+def shorten(text, width: int) -> str:
+    text = " ".join(str(text or "").split())
+    return text if len(text) <= width else text[: width - 3] + "..."

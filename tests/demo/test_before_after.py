@@ -20,6 +20,15 @@ QUERIES = {q.name: q for q in measure.read_workload()}
         ),
         ("CREATE UNIQUE INDEX ON wedding.guests (qr_code)", "unique wedding.guests(qr_code)"),
         ("CREATE INDEX ON wedding.t (a); DROP TABLE wedding.t", None),
+        # wedopt's suggestions may end with a comment: stripped; a second statement still refused
+        (
+            "CREATE INDEX ON public.guest ((lower(email)));  -- or rewrite the condition",
+            "public.guest((lower(email)))",
+        ),
+        ("CREATE INDEX ON t (a) -- a comment", "t(a)"),
+        ("CREATE INDEX ON t (a); -- fine\nDROP TABLE t", None),
+        ("CREATE INDEX ON t (a) -- a comment\n; DROP TABLE t", None),
+        ("CREATE INDEX ON t (a) WHERE b <> '--x'", "t(a)where b <> '--x'"),
         ("DROP INDEX wedding.x", None),
         ("SELECT 'CREATE INDEX ON t (a)'", None),
     ],
@@ -36,6 +45,8 @@ def test_dedupe_keeps_each_index_once_and_only_create_index():
         "CREATE INDEX ON wedding.guests(wedding_id)",
         "ANALYZE wedding.guests",
         "CREATE INDEX ON wedding.guests (lower(email))",
+        "CREATE INDEX ON wedding.guests (lower(email));  -- or rewrite the condition",
+        "CREATE INDEX ON wedding.guests (qr_code);  -- an index\nDROP TABLE wedding.guests",
     ]
     assert measure.dedupe_indexes(suggestions) == [
         "CREATE INDEX ON wedding.guests (wedding_id)",
@@ -78,3 +89,18 @@ def test_reference_indexes_are_single_create_index_statements():
     statements = measure.read_statements()
     assert len(statements) >= 10
     assert measure.dedupe_indexes(statements) == statements
+
+
+def test_workload_name_finds_the_query_behind_a_normalized_statement():
+    from demo.run import workload_name
+
+    queries = measure.read_workload()
+    sql = QUERIES["guest_email_lookup"].sql
+    normalized = sql.split("'")[0] + "$1" + "'".join(sql.split("'")[2:])
+    assert workload_name(normalized, queries) == "guest_email_lookup"
+    monthly = "SELECT date_trunc($1, p.payment_date) AS month, coalesce(vd.category, $2) AS category, sum("
+    assert workload_name(monthly, queries) == "monthly_revenue"
+    for query in queries:
+        assert workload_name(query.sql, queries) == query.name
+    assert workload_name("SELECT 1", queries) == ""
+    assert workload_name(None, queries) == ""

@@ -9,6 +9,8 @@ from pathlib import Path
 import psycopg
 import pytest
 
+from demo import measure
+
 ROOT = Path(__file__).resolve().parents[2]
 pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
@@ -33,15 +35,28 @@ def test_demo_reports_every_section_and_removes_its_server(tmp_path):
     for title in (
         "Demo database: schema wedding at scale 0.05",
         "Workload: 10 operator queries",
-        "Health report",
         "Slowest statements",
+        "Health",
+        "Table statistics",
+        "Observe history",
         "Plan findings",
         "Index recommendations",
         "Applying them: the workload before and after",
         "Partitioning candidates",
         "Audit:",
+        "Query lint",
     ):
         assert f"== {title}" in text, title
+    # every wedopt section ran without error, compactly (no expanded records)
+    assert "(failed" not in text
+    assert "-[ " not in text
+    assert re.search(r"health score \d+/100", text)
+    assert re.search(r"v1 UPDATE by postgres at [\d:]+: dietary_preference: null -> \"Vegan\"", text)
+    slow = text.split("== Slowest statements")[1].split("\n\n")[0]
+    names = "|".join(q.name for q in measure.read_workload())
+    assert len(re.findall(rf"\n  (?:{names}) +SELECT ", slow)) >= 5, slow
+    lint = text.split("== Query lint")[1].split("\n\n")[0]
+    assert all(q in lint for q in ("guest_list", "vendor_search", "guest_email_lookup")), lint
     # every missing wedopt function is named, not silently skipped
     for line in text.splitlines():
         if "(not available in this build)" in line:
