@@ -106,3 +106,26 @@ def test_deep_plan_is_analyzed_without_recursion():
         current = child
     found = plan.analyze(json.dumps([{"Plan": root}]))
     assert any(f.code == "costliest_node" for f in found)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "((b.status = 'Cancelled'::text) AND (b.venue_id = 42))",
+        "((b.note = 'see b.status and b.'' x'::text) AND (bb.x = b.y) AND (ab.z > 1))",
+        "(lower((b.email)::text) ~~ '%b.floral%'::text)",
+        "((booking.total > 1.5) AND (b.event_date >= '2026-01-01'::date) AND (x.b.c = 1))",
+        "((b.a)::date = CURRENT_DATE) AND (b.id = ANY ('{1,2}'::integer[]))",
+        "(b.tags @> ARRAY['a.b'::text, 'b.''c'::text])",
+        "(to_tsvector('english'::regconfig, b.description) @@ '''floral'''::tsquery)",
+    ],
+)
+def test_filter_alias_stripping_by_regex_matches_the_token_path(text, monkeypatch):
+    """parse_filter strips 'alias.' with one re.sub on plain texts; the token path must agree."""
+    aliases = {"b", "booking"}
+    tokens = plan.tokenize(text)
+    stripped, _ = plan._strip_alias(tokens, text, aliases)
+    assert plan._alias_pattern(frozenset(aliases)).sub(plan._drop_alias, text) == stripped
+    by_regex = plan.parse_filter(text, aliases)
+    monkeypatch.setattr(plan, "_PLAIN_FILTER", plan.re.compile(r"(?!)"))  # force the token path
+    assert by_regex == plan.parse_filter(text, aliases)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from . import DEFAULT_SETTINGS, DiagnoseError, read_settings
@@ -36,7 +37,7 @@ SQL_WORDS = frozenset(
         "SESSION_USER", "USER",
     }
 )  # fmt: skip
-COMPARISON_OPS = frozenset({"=", "<", ">", "<=", ">=", "<>", "!=", "~~", "~~*", "!~~", "!~~*"})
+COMPARISON_OPS = frozenset({"=", "<", ">", "<=", ">=", "<>", "!=", "~~", "~~*", "!~~", "!~~*", "@@"})
 
 
 @dataclass
@@ -217,6 +218,25 @@ class Conjunct:
     leading_wildcard: bool = False
 
 
+# Plain filter text (no backslash, dollar quote or quoted identifier): '' strings are matched
+# whole, so an alias qualifier is removed outside them only, in one C-speed re.sub; other texts
+# take the token path (_strip_alias).
+_PLAIN_FILTER = re.compile(r'^[^\\$"]*$')
+
+
+@functools.lru_cache(maxsize=256)
+def _alias_pattern(aliases: frozenset):
+    names = "|".join(re.escape(a) for a in sorted(aliases, key=len, reverse=True))
+    return re.compile(rf"('(?:[^']|'')*')|(?<![\w$])(?:{names})\.(?=[^\W\d])")
+
+
+_SIMPLE_NAME = re.compile(r"[^\W\d][\w$]*\Z")
+
+
+def _drop_alias(m) -> str:
+    return m.group(1) or ""
+
+
 def _strip_alias(tokens, text: str, aliases: set[str]):
     """text and tokens without 'alias.' qualifiers (token offsets shifted to the new text)."""
     out, kept = [], []
@@ -259,9 +279,15 @@ def _split_top(tokens, word: str):
     return parts
 
 
-def _unwrap(tokens):
-    """Remove parentheses wrapping the whole token list."""
+def _unwrap(tokens, close_at=None):
+    """Remove parentheses wrapping the whole token list (close_at: the start offset of the
+    bracket closing the one starting at each offset, when known)."""
     while len(tokens) >= 2 and tokens[0].text == "(" and tokens[-1].text == ")":
+        if close_at is not None:
+            if close_at.get(tokens[0].start) != tokens[-1].start:
+                return tokens
+            tokens = tokens[1:-1]
+            continue
         depth = 0
         for i, tok in enumerate(tokens):
             if tok.text in ("(", "["):
@@ -272,6 +298,18 @@ def _unwrap(tokens):
                     return tokens
         tokens = tokens[1:-1]
     return tokens
+
+
+def _brackets(tokens) -> dict:
+    """{start offset of an opening bracket: start offset of its closing one}."""
+    close_at, stack = {}, []
+    for tok in tokens:
+        if tok.kind == PUNCT:
+            if tok.text in "([":
+                stack.append(tok.start)
+            elif tok.text in ")]" and stack:
+                close_at[stack.pop()] = tok.start
+    return close_at
 
 
 def _columns_in(tokens, own_only: bool = False) -> list[str]:
@@ -321,16 +359,26 @@ def _has_function_or_cast(tokens) -> bool:
     return False
 
 
+def _filter_tokens(text: str, aliases) -> tuple[str, list[Token]]:
+    """The filter text without 'alias.' qualifiers, and its tokens."""
+    if not aliases or "." not in text:
+        return text, tokenize(text)
+    if _PLAIN_FILTER.match(text) and all(_SIMPLE_NAME.match(a) for a in aliases):
+        text = _alias_pattern(frozenset(aliases)).sub(_drop_alias, text)
+        return text, tokenize(text)
+    return _strip_alias(tokenize(text), text, aliases)
+
+
 def parse_filter(text: str, aliases) -> list[Conjunct]:
     """The AND-ed conditions of a Filter / Index Cond text, with what each does to a column."""
     try:
-        tokens = tokenize(text)
+        text, tokens = _filter_tokens(text, aliases)
     except LexError:
         return []
-    text, tokens = _strip_alias(tokens, text, aliases)
+    close_at = _brackets(tokens)
     conjuncts = []
-    for piece in _split_top(_unwrap(tokens), "AND"):
-        part = _unwrap(piece)
+    for piece in _split_top(_unwrap(tokens, close_at), "AND"):
+        part = _unwrap(piece, close_at)
         if not part:
             continue
         raw = text[part[0].start : part[-1].start + len(part[-1].text)]
@@ -347,9 +395,9 @@ def parse_filter(text: str, aliases) -> list[Conjunct]:
         if op_at is None:
             conjuncts.append(Conjunct(raw, None, None, None, None))
             continue
-        lhs, rhs, op = _unwrap(part[:op_at]), part[op_at + 1 :], part[op_at].text
+        lhs, rhs, op = _unwrap(part[:op_at], close_at), part[op_at + 1 :], part[op_at].text
         lhs_cols, rhs_cols = _columns_in(lhs, own_only=True), _columns_in(rhs, own_only=True)
-        if not lhs_cols and rhs_cols and op in ("=", "<>", "!="):
+        if not lhs_cols and rhs_cols and op in ("=", "<>", "!=", "@@"):
             lhs, rhs, lhs_cols, rhs_cols = rhs, lhs, rhs_cols, lhs_cols
         rhs_constant = not rhs_cols and all(
             t.kind in (STRING, NUMBER, PARAM, PUNCT, WORD, OP) for t in rhs
@@ -369,6 +417,12 @@ def parse_filter(text: str, aliases) -> list[Conjunct]:
         )
         conjuncts.append(Conjunct(raw, column, op, expression, expression_column, wildcard))
     return conjuncts
+
+
+def _is_tsvector_expression(expression: str) -> bool:
+    """to_tsvector(config, column) (the two-argument form is immutable, so it can be indexed)."""
+    low = expression.lower()
+    return low.startswith("to_tsvector(") and "," in low
 
 
 def index_suggestion(relation: str, conjuncts: list[Conjunct]) -> tuple[str | None, list[str]]:
@@ -399,17 +453,19 @@ class Finding:
     suggestion: str | None
     evidence: dict
 
-    def row(self) -> dict:
-        return {
-            "node_id": self.node_id,
-            "node_type": self.node_type,
-            "relation": self.relation,
-            "code": self.code,
-            "severity": self.severity,
-            "message": self.message,
-            "suggestion": self.suggestion,
-            "evidence": json.dumps(self.evidence, sort_keys=True, default=str),
-        }
+    def row(self) -> tuple:
+        """A row of wedopt._analyze_plan (a tuple in the column order: PL/Python maps it by
+        position, cheaper than a dict by name); evidence as json text, dumped once."""
+        return (
+            self.node_id,
+            self.node_type,
+            self.relation,
+            self.code,
+            self.severity,
+            self.message,
+            self.suggestion,
+            json.dumps(self.evidence, sort_keys=True, default=str),
+        )
 
 
 def _time_weight(node: Node, total_ms: float | None) -> float:
@@ -589,8 +645,9 @@ class Analyzer:
         self.add(
             node, "lossy_bitmap", _sev(30, 30 * lossy / max(lossy + exact, 1)),
             f"Bitmap heap scan of {node.relation} went lossy on {lossy:,} of {lossy + exact:,} blocks: every row "
-            f"of those blocks was rechecked ({node.metrics.get('rows_removed_by_index_recheck', 0):,.0f} removed)",
-            f"SET work_mem = '{_work_mem_for(self._work_mem_kb() * 4)}';  -- the bitmap did not fit in work_mem",
+            f"of those blocks was rechecked ({node.metrics.get('rows_removed_by_index_recheck', 0):,.0f} removed): "
+            "the bitmap did not fit in work_mem",
+            f"SET work_mem = '{_work_mem_for(self._work_mem_kb() * 4)}';",
             lossy_blocks=lossy, exact_blocks=exact, work_mem_kb=self._work_mem_kb(),
         )  # fmt: skip
 
@@ -622,9 +679,9 @@ class Analyzer:
         self.add(
             node, "sort_spill", _sev(40, 35 * _time_weight(node, self.execution_ms)),
             f"Sort ({spills[0][0]}) spilled {used:,.0f} kB to disk: work_mem "
-            f"({self._work_mem_kb():,.0f} kB) is too small for it",
-            f"SET work_mem = '{need}';  -- for this query/session, or an index providing the order: "
-            f"{', '.join(d.get('Sort Key') or [])}",
+            f"({self._work_mem_kb():,.0f} kB) is too small for it; raise work_mem for this query or session, "
+            f"or give the rows in order from an index on {', '.join(d.get('Sort Key') or [])}",
+            f"SET work_mem = '{need}';",
             sort_space_used_kb=used, work_mem_kb=self._work_mem_kb(), sort_key=d.get("Sort Key"),
         )  # fmt: skip
 
@@ -638,8 +695,8 @@ class Analyzer:
         self.add(
             node, "hash_spill", _sev(40, 35 * _time_weight(node, self.execution_ms)),
             f"Hash used {batches} batches (planned {d.get('Original Hash Batches')}): the hash table did not fit in "
-            f"work_mem x hash_mem_multiplier and spilled to disk",
-            f"SET work_mem = '{need}';  -- or raise hash_mem_multiplier",
+            f"work_mem x hash_mem_multiplier and spilled to disk; raise work_mem (or hash_mem_multiplier)",
+            f"SET work_mem = '{need}';",
             hash_batches=batches, original_hash_batches=d.get("Original Hash Batches"),
             peak_memory_kb=peak, work_mem_kb=self._work_mem_kb(),
         )  # fmt: skip
@@ -653,9 +710,9 @@ class Analyzer:
         self.add(
             node, "workers_not_launched", _sev(30, 30 * (planned - launched) / planned),
             f"{node.node_type} planned {planned} parallel workers but launched {launched}: the worker pool "
-            f"(max_parallel_workers / max_worker_processes) was exhausted",
-            "SHOW max_parallel_workers; SHOW max_worker_processes;  -- raise them, or lower "
+            f"(max_parallel_workers / max_worker_processes) was exhausted; raise them, or lower "
             "max_parallel_workers_per_gather so plans match what can run",
+            "SHOW max_parallel_workers; SHOW max_worker_processes;",
             workers_planned=planned, workers_launched=launched,
         )  # fmt: skip
 
@@ -679,9 +736,10 @@ class Analyzer:
             node, "nested_loop_many_loops", _sev(40, 40 * share),
             f"Nested loop ran its inner side ({inner.node_type}"
             f"{' on ' + inner.relation if inner.relation else ''}) {loops:,.0f} times, {share:.0%} of the "
-            "time: a hash or merge join, or an index on the inner join key, would do better",
-            "ANALYZE the joined tables if the outer row count was misestimated; check the inner side has an "
-            "index on the join key; compare with SET enable_nestloop = off;",
+            "time: a hash or merge join, or an index on the inner join key, would do better; ANALYZE the joined "
+            "tables if the outer row count was misestimated, check the inner side has an index on the join key, "
+            "and compare the plan with SET enable_nestloop = off",
+            " ".join(f"ANALYZE {r};" for r in self._relations_under(node)) or None,
             inner_node_id=inner.node_id, inner_loops=loops, inner_share=round(share, 4),
         )  # fmt: skip
 
@@ -695,8 +753,9 @@ class Analyzer:
         self.add(
             node, "large_offset", _sev(30, 30 * _time_weight(node, self.execution_ms)),
             f"Limit read {child.total_rows():,.0f} rows to return {node.total_rows():,.0f}: an OFFSET of about "
-            f"{skipped:,.0f} rows is produced and thrown away",
-            "Page with a keyset instead: WHERE (sort_key) > (last value seen) ORDER BY sort_key LIMIT n",
+            f"{skipped:,.0f} rows is produced and thrown away; page with a keyset instead: "
+            "WHERE (sort_key) > (last value seen) ORDER BY sort_key LIMIT n",
+            None,
             rows_skipped=skipped,
         )  # fmt: skip
 
@@ -710,8 +769,9 @@ class Analyzer:
         share = (node.inclusive_ms or 0) / self.execution_ms if self.execution_ms else 0
         self.add(
             node, "repeated_subplan", _sev(35, 45 * min(share, 1)),
-            f"{what} was executed {node.loops:,.0f} times (once per outer row), {share:.0%} of the time",
-            "Rewrite the correlated subquery as a JOIN (or LEFT JOIN LATERAL with aggregation) so it runs once",
+            f"{what} was executed {node.loops:,.0f} times (once per outer row), {share:.0%} of the time; rewrite "
+            "the correlated subquery as a JOIN (or LEFT JOIN LATERAL with aggregation) so it runs once",
+            None,
             subplan=what, loops=node.loops, share=round(share, 4),
         )  # fmt: skip
 
@@ -788,18 +848,28 @@ class Analyzer:
             if c.leading_wildcard and c.column:
                 self.add(
                     node, "leading_wildcard_like", _sev(40, 30 * _time_weight(node, self.execution_ms)),
-                    f"{c.text} starts with a wildcard: a btree index on {c.column} cannot serve it",
+                    f"{c.text} starts with a wildcard: a btree index on {c.column} cannot serve it; a trigram "
+                    "index can (or full-text search with a tsvector)",
                     f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {node.relation} "
-                    f"USING gin ({_quote_ident(c.column)} gin_trgm_ops);  -- or full-text search (tsvector)",
+                    f"USING gin ({_quote_ident(c.column)} gin_trgm_ops);",
                     condition=c.text, column=c.column,
                 )  # fmt: skip
-            elif c.expression and scanned_all:
+            elif c.expression and c.op == "@@" and scanned_all and _is_tsvector_expression(c.expression):
+                self.add(
+                    node, "fulltext_without_index", _sev(45, 30 * _time_weight(node, self.execution_ms)),
+                    f"Full-text search computes {c.expression} for every row it reads: a GIN index on that "
+                    "expression serves the @@ match (the query must use the same expression, text search "
+                    "configuration included)",
+                    f"CREATE INDEX ON {node.relation} USING gin (({c.expression}));",
+                    condition=c.text, expression=c.expression, column=c.expression_column,
+                )  # fmt: skip
+            elif c.expression and c.op != "@@" and scanned_all:
                 self.add(
                     node, "function_on_column", _sev(40, 30 * _time_weight(node, self.execution_ms)),
                     f"The filter applies {c.expression} to column {c.expression_column}: an index on the column "
-                    "cannot be used for it",
-                    f"CREATE INDEX ON {node.relation} (({c.expression}));  -- or rewrite the condition to compare "
-                    "the bare column",
+                    "cannot be used for it; index the expression, or rewrite the condition to compare the bare "
+                    "column",
+                    f"CREATE INDEX ON {node.relation} (({c.expression}));",
                     condition=c.text, expression=c.expression, column=c.expression_column,
                 )  # fmt: skip
 
@@ -815,8 +885,9 @@ class Analyzer:
         self.add(
             None, "jit_overhead", _sev(30, 40 * min(share, 1)),
             f"JIT compilation took {total:,.1f} ms, {share:.0%} of the execution time, for "
-            f"{jit.get('Functions')} functions",
-            "SET jit = off;  -- or raise jit_above_cost / jit_optimize_above_cost / jit_inline_above_cost",
+            f"{jit.get('Functions')} functions; turn JIT off for this query or raise jit_above_cost / "
+            "jit_optimize_above_cost / jit_inline_above_cost",
+            "SET jit = off;",
             jit_ms=total, execution_ms=self.execution_ms, jit_share=round(share, 4),
         )  # fmt: skip
 
@@ -830,9 +901,9 @@ class Analyzer:
         self.add(
             None, "planning_dominates", _sev(25, 30 * share),
             f"Planning took {planning:,.1f} ms, {share:.0%} of the total: the query is cheap to run but costly to "
-            "plan (many joins or partitions)",
-            "Use a prepared statement (plan_cache_mode = auto reuses a generic plan), reduce the number of "
-            "partitions, or lower join_collapse_limit / from_collapse_limit",
+            "plan (many joins or partitions); use a prepared statement (plan_cache_mode = auto reuses a generic "
+            "plan), reduce the number of partitions, or lower join_collapse_limit / from_collapse_limit",
+            None,
             planning_ms=planning, execution_ms=self.execution_ms, planning_share=round(share, 4),
         )  # fmt: skip
 
@@ -887,7 +958,7 @@ def _reltuples(plpy, plan: dict) -> dict:
     }
 
 
-def analyze_plan(plpy, plan_text: str, schema: str) -> list[dict]:
+def analyze_plan(plpy, plan_text: str, schema: str) -> list[tuple]:
     """Rows of wedopt._analyze_plan(plan)."""
     try:
         plan = load_plan(plan_text)
