@@ -171,6 +171,25 @@ def test_long_running_queries_and_transactions(db, connect):
     assert db.execute("SELECT count(*) FROM wedopt.get_long_running_transactions('0.3 s')").fetchone()[0] == 0
 
 
+def test_long_running_transactions_come_longest_first(db, connect):
+    older, newer = connect(), connect()
+    older.execute("BEGIN")
+    older.execute("SELECT 1")
+    db.execute("SELECT pg_sleep(0.3)")
+    newer.execute("BEGIN")
+    newer.execute("SELECT 1")
+    # The older transaction is the active one: ordering by state would put it last.
+    job = Background(older, "SELECT pg_sleep(1.5)")
+    assert wait_until(
+        lambda: db.execute("SELECT count(*) FROM wedopt.get_long_running_queries('0.2 s')").fetchone()[0] == 1
+    )
+    pids = [r["pid"] for r in as_dicts(db, "SELECT pid FROM wedopt.get_long_running_transactions('0 s')")]
+    assert pids.index(pid_of(older)) < pids.index(pid_of(newer))
+    job.join()
+    older.execute("COMMIT")
+    newer.execute("COMMIT")
+
+
 def test_table_and_index_bloat_estimates(db):
     db.execute("CREATE TABLE public.expense (id int PRIMARY KEY, note text) WITH (autovacuum_enabled = off)")
     db.execute("INSERT INTO public.expense SELECT g, md5(g::text) FROM generate_series(1, 20000) g")

@@ -36,7 +36,7 @@ AS $$
             p_min_duration,
             make_interval(secs => @extschema@.get_setting('observe.long_transaction_seconds')::integer)
         )
-    ORDER BY 5 DESC;
+    ORDER BY a.xact_start;  -- longest first
 $$;
 
 COMMENT ON FUNCTION @extschema@.get_long_running_transactions(interval) IS
