@@ -21,6 +21,10 @@ RELEASED := $(wildcard extension/released/wedopt--*.sql)
 # test applies it to prove every idempotent fragment really is (see tests/core/test_upgrade.py).
 REAPPLY_SQL = build/wedopt--$(WEDOPT_VERSION)--$(WEDOPT_VERSION)-reapply.sql
 
+# The audit trigger (src/audit_trigger.c) is the one piece in C.
+MODULE_big = wedopt_audit
+OBJS = src/audit_trigger.o
+
 DATA_built = extension/wedopt.control $(BUILT_SQL) $(UPGRADES)
 DATA = $(RELEASED)
 MODULEDIR = extension

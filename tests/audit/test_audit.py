@@ -300,7 +300,7 @@ def test_enable_is_idempotent_and_updates_options_disable_keeps_rows(db):
     triggers = db.execute(
         "SELECT count(*), count(DISTINCT tgfoid) FROM pg_trigger WHERE tgrelid = 'guest'::regclass"
     ).fetchone()
-    assert triggers == (4, 1)
+    assert triggers == (4, 2)  # the C trigger, and the generated TRUNCATE function
     config = db.execute(
         "SELECT pk_columns, columns_excluded, log_statement, enabled FROM wedopt.audit_config"
     ).fetchone()
@@ -489,3 +489,124 @@ def test_upsert_and_merge_are_logged_per_action(guest):
     assert sorted(rows[3:], key=str) == sorted(
         [("INSERT", 3, None), ("UPDATE", 2, {"full_name": "B2"})], key=str
     )
+
+
+EVERY_TYPE = """
+CREATE DOMAIN public.positive_int AS integer CHECK (VALUE > 0);
+CREATE TYPE public.pair AS (a int, b text);
+CREATE TABLE public.everything (
+    id bigint PRIMARY KEY, i2 smallint, i4 integer, dom public.positive_int, n numeric,
+    n_nan numeric, n_inf numeric, f8 double precision, f_nan double precision, t text,
+    vc varchar(20), bp char(5), b boolean, d date, ts timestamp, tstz timestamptz, iv interval,
+    j json, jb jsonb, arr int[], txt_arr text[], u uuid, addr inet, raw bytea, p public.pair,
+    nothing text
+)
+"""
+EVERY_VALUE = (
+    "(1, -32768, 2147483647, 7, 12345678901234567890.0100, 'NaN', '-Infinity', 1.5e300, 'NaN', "
+    "E'tab\\there \"quoted\" \\\\ é ☃', 'v', 'ab', true, '2026-06-06', '2026-06-06 15:30:00.123456', "
+    "'2026-06-06 15:30:00+02', '1 day 2 hours', '{\"k\": [1, 2]}', '{\"k\": {\"z\": null}}', "
+    "'{1,2,NULL}', '{a,\"b c\"}', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '10.0.0.1/8', "
+    "'\\x00ff', ROW(1, 'x'), NULL)"
+)
+
+
+def test_logged_values_are_what_to_jsonb_makes_of_every_type(db):
+    """The C trigger builds common types' jsonb itself: it must match to_jsonb() exactly."""
+    db.execute(EVERY_TYPE)
+    db.execute("SET TimeZone = 'Pacific/Chatham'")  # odd offsets show in timestamptz values
+    db.execute("SELECT wedopt.enable_audit('everything')")
+    db.execute(f"INSERT INTO everything VALUES {EVERY_VALUE}")
+    db.execute("CREATE TEMP TABLE before AS SELECT to_jsonb(e) AS j FROM everything e")
+    db.execute(
+        "UPDATE everything SET i2 = 1, i4 = -2, dom = 8, n = 0.5, n_nan = 1, n_inf = 'Infinity', "
+        "f8 = -0.25, f_nan = 'Infinity', t = '', vc = NULL, bp = 'x', b = false, d = '1999-12-31', "
+        "ts = '2000-01-01', tstz = '2030-01-01 00:00:00+00', iv = '-3 minutes', j = '[true]', "
+        "jb = '\"s\"', arr = '{}', txt_arr = '{NULL}', u = NULL, addr = '::1', raw = '', "
+        "p = ROW(NULL, 'y'), nothing = 'something'"
+    )
+    db.execute("CREATE TEMP TABLE after AS SELECT to_jsonb(e) AS j FROM everything e")
+    db.execute("DELETE FROM everything")
+    checks = db.execute(
+        """
+        SELECT
+            u.old_values = (SELECT j - 'id' FROM before),
+            u.new_values = (SELECT j - 'id' FROM after),
+            d.old_values = (SELECT j FROM after),
+            d.old_values::text = (SELECT j::text FROM after),
+            i.record_id = '{"id": 1}'::jsonb
+        FROM wedopt.audit_log i, wedopt.audit_log u, wedopt.audit_log d
+        WHERE i.operation = 'INSERT' AND u.operation = 'UPDATE' AND d.operation = 'DELETE'
+        """
+    ).fetchone()
+    assert checks == (True, True, True, True, True)
+
+
+def test_equal_values_in_other_bytes_are_no_change(db):
+    db.execute("CREATE TABLE public.price (id int PRIMARY KEY, amount numeric, label json)")
+    db.execute("SELECT wedopt.enable_audit('price')")
+    db.execute("""INSERT INTO price VALUES (1, 1.0, '{"a":1}')""")
+    # 1.00 = 1.0 for numeric; json has no equality, so its text decides: '{"a": 1}' is new.
+    db.execute("""UPDATE price SET amount = 1.00, label = '{"a": 1}'""")
+    rows = log(db)
+    assert (rows[1]["old_values"], rows[1]["new_values"]) == ({"label": {"a": 1}}, {"label": {"a": 1}})
+
+
+def test_the_trigger_function_refuses_other_uses(db):
+    db.execute("CREATE TABLE public.misuse (id int PRIMARY KEY)")
+    db.execute(
+        "CREATE TRIGGER wrong AFTER INSERT ON misuse FOR EACH ROW EXECUTE FUNCTION wedopt._audit_trigger()"
+    )
+    clean_error(sql_error(db, "INSERT INTO misuse VALUES (1)"), "39P01")
+    db.execute("DROP TRIGGER wrong ON misuse")
+    db.execute(
+        "CREATE TRIGGER wrong AFTER INSERT ON misuse FOR EACH STATEMENT "
+        "EXECUTE FUNCTION wedopt._audit_trigger()"
+    )
+    clean_error(sql_error(db, "INSERT INTO misuse VALUES (1)"), "39P01")  # no transition table
+
+
+def test_a_missing_audit_partition_is_a_clear_error(guest):
+    db = guest
+    for (part,) in db.execute(
+        "SELECT inhrelid::regclass::text FROM pg_inherits WHERE inhparent = 'wedopt.audit_log'::regclass"
+    ).fetchall():
+        db.execute(f"ALTER TABLE wedopt.audit_log DETACH PARTITION {part}")
+        db.execute(f"DROP TABLE {part}")
+    error = sql_error(db, "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    clean_error(error, "23514")
+    assert "maintain_audit_log" in error.diag.message_hint
+    db.execute("SELECT * FROM wedopt.maintain_audit_log()")
+    db.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    assert [r["operation"] for r in log(db)] == ["INSERT"]
+
+
+def test_statements_larger_than_work_mem_are_logged_whole(guest):
+    """Transition tables beyond work_mem spill to disk; every row must still be logged."""
+    db = guest
+    db.execute("SET work_mem = '64kB'")
+    db.execute(
+        "INSERT INTO guest (id, wedding_id, full_name, email) "
+        "SELECT g, g % 7, 'guest ' || g, repeat('x', 50) FROM generate_series(1, 20000) g"
+    )
+    db.execute("UPDATE guest SET wedding_id = wedding_id + 1, email = NULL")
+    db.execute("DELETE FROM guest WHERE id % 2 = 0")
+    counts = db.execute(
+        "SELECT operation, count(*), count(DISTINCT record_id), "
+        "count(*) FILTER (WHERE operation = 'UPDATE' AND old_values ? 'email' AND new_values ? 'wedding_id') "
+        "FROM wedopt.audit_log GROUP BY 1 ORDER BY 1"
+    ).fetchall()
+    assert counts == [
+        ("DELETE", 10000, 10000, 0),
+        ("INSERT", 20000, 20000, 0),
+        ("UPDATE", 20000, 20000, 20000),
+    ]
+
+
+def test_a_log_column_the_trigger_does_not_fill_stops_it(guest):
+    """heap_insert() applies no default: a column added to the log must not silently stay NULL."""
+    db = guest
+    db.execute("ALTER TABLE wedopt.audit_log ADD COLUMN reviewed boolean NOT NULL DEFAULT false")
+    error = sql_error(db, "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    clean_error(error, "XX000")
+    assert "columns" in error.diag.message_primary

@@ -21,6 +21,7 @@ DECLARE
     v_pk text[];
     v_bad text[];
     v_function regprocedure;
+    v_args text;
     v_rel regclass;
     v_count integer := 0;
     v_excluded text[] := coalesce(p_columns_excluded, '{}');
@@ -94,7 +95,17 @@ BEGIN
         enabled_at = pg_catalog.now(),
         enabled_by = current_user;
 
-    -- The trigger function is generated for this table's columns and options.
+    -- INSERT, UPDATE and DELETE go through the C trigger, told the options in its arguments:
+    -- the application-user setting, log_statement, then the excluded columns.
+    SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a.arg), ', ' ORDER BY a.ord)
+    INTO v_args
+    FROM pg_catalog.unnest(
+        ARRAY[
+            @extschema@.get_setting('audit.app_user_setting'),
+            CASE WHEN coalesce(p_log_statement, FALSE) THEN 't' ELSE 'f' END
+        ] OPERATOR(pg_catalog.||) v_excluded
+    ) WITH ORDINALITY AS a (arg, ord);
+    -- TRUNCATE copies the table into the log from a function generated for it.
     v_function := @extschema@._audit_build_trigger(
         p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE),
         @extschema@.get_setting('audit.app_user_setting')
@@ -109,19 +120,21 @@ BEGIN
     LOOP
         EXECUTE pg_catalog.format(
             'CREATE OR REPLACE TRIGGER wedopt_audit_insert AFTER INSERT ON %s '
-            'REFERENCING NEW TABLE AS wedopt_new FOR EACH STATEMENT EXECUTE FUNCTION %s',
-            v_rel, v_function
+            'REFERENCING NEW TABLE AS wedopt_new FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
+            v_rel, v_args
         );
         EXECUTE pg_catalog.format(
             'CREATE OR REPLACE TRIGGER wedopt_audit_update AFTER UPDATE ON %s '
             'REFERENCING OLD TABLE AS wedopt_old NEW TABLE AS wedopt_new FOR EACH STATEMENT '
-            'EXECUTE FUNCTION %s',
-            v_rel, v_function
+            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
+            v_rel, v_args
         );
         EXECUTE pg_catalog.format(
             'CREATE OR REPLACE TRIGGER wedopt_audit_delete AFTER DELETE ON %s '
-            'REFERENCING OLD TABLE AS wedopt_old FOR EACH STATEMENT EXECUTE FUNCTION %s',
-            v_rel, v_function
+            'REFERENCING OLD TABLE AS wedopt_old FOR EACH STATEMENT '
+            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
+            v_rel, v_args
         );
         EXECUTE pg_catalog.format(
             'CREATE OR REPLACE TRIGGER wedopt_audit_truncate BEFORE TRUNCATE ON %s '
