@@ -610,3 +610,17 @@ def test_a_log_column_the_trigger_does_not_fill_stops_it(guest):
     error = sql_error(db, "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
     clean_error(error, "XX000")
     assert "columns" in error.diag.message_primary
+
+
+def test_dropped_columns_and_toasted_values(guest):
+    db = guest
+    db.execute("ALTER TABLE guest DROP COLUMN meta")  # a dropped column stays in the row layout
+    db.execute("ALTER TABLE guest ADD COLUMN notes text")
+    big = "wedding notes " * 50_000  # 700 kB: stored out of line in the table and in the log
+    db.execute("INSERT INTO guest (id, wedding_id, full_name, notes) VALUES (1, 1, 'A', %s)", [big])
+    db.execute("UPDATE guest SET notes = notes || '!' WHERE id = 1")
+    db.execute("DELETE FROM guest")
+    rows = log(db)
+    assert [r["operation"] for r in rows] == ["INSERT", "UPDATE", "DELETE"]
+    assert rows[1]["old_values"] == {"notes": big} and rows[1]["new_values"] == {"notes": big + "!"}
+    assert rows[2]["old_values"]["notes"] == big + "!" and "meta" not in rows[2]["old_values"]
