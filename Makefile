@@ -112,6 +112,8 @@ lint: deps
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	$(VENV)/bin/sqlfluff lint --processes 2 sql
+	# C: the server's own warning flags, and any warning fails the lint.
+	$(CC) $(CPPFLAGS) $(CFLAGS) -Werror -c -o /dev/null $(OBJS:.o=.c)
 
 test: deps
 	$(MAKE) lint
