@@ -21,7 +21,8 @@
  * (also for a row moved between partitions: its old version, then its new one),
  * so the n-th old row is the n-th new row. A row whose primary key changed is
  * logged as two rows: its old version whole under the old key, its new version
- * whole under the new key.
+ * whole under the new key. The one way the two tables differ in size (a row moved
+ * into a partition whose BEFORE INSERT trigger drops it) logs every version whole.
  */
 #include "postgres.h"
 
@@ -605,86 +606,12 @@ audit_start_reading(Tuplestorestate *store)
 	tuplestore_rescan(store);
 }
 
-Datum
-wedopt_audit_trigger(PG_FUNCTION_ARGS)
+/* Log the rows of the transition tables, the n-th old row with the n-th new row. */
+static void
+audit_walk(AuditTarget *target, AuditColumns *cols, Tuplestorestate *old_rows,
+		   TupleTableSlot *old_slot, Tuplestorestate *new_rows, TupleTableSlot *new_slot,
+		   bool update, MemoryContext caller_context, MemoryContext row_context)
 {
-	TriggerData *trigdata = (TriggerData *) fcinfo->context;
-	Relation	rel;
-	Tuplestorestate *old_rows = NULL;
-	Tuplestorestate *new_rows = NULL;
-	const char *operation;
-	AuditColumns cols;
-	AuditTarget target = {0};
-	TupleTableSlot *old_slot = NULL;
-	TupleTableSlot *new_slot = NULL;
-	MemoryContext row_context;
-	MemoryContext caller_context;
-	TimestampTz changed_at = GetCurrentStatementStartTimestamp();
-
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wedopt: _audit_trigger() must be called as an AFTER ... FOR EACH STATEMENT trigger"),
-				 errhint("SELECT wedopt.enable_audit('<table>') creates the triggers.")));
-	rel = trigdata->tg_relation;
-
-	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
-	{
-		operation = "INSERT";
-		new_rows = trigdata->tg_newtable;
-	}
-	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
-	{
-		operation = "UPDATE";
-		old_rows = trigdata->tg_oldtable;
-		new_rows = trigdata->tg_newtable;
-	}
-	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
-	{
-		operation = "DELETE";
-		old_rows = trigdata->tg_oldtable;
-	}
-	else
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wedopt: _audit_trigger() handles INSERT, UPDATE and DELETE only")));
-	if ((operation[0] != 'D' && new_rows == NULL) || (operation[0] != 'I' && old_rows == NULL))
-		ereport(ERROR,
-				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wedopt: the audit trigger on %s has no transition table",
-						RelationGetRelationName(rel)),
-				 errhint("SELECT wedopt.enable_audit('%s') creates the triggers again.",
-						 RelationGetRelationName(rel))));
-	if (tuplestore_tuple_count(new_rows ? new_rows : old_rows) == 0)
-		return PointerGetDatum(NULL);
-	if (old_rows != NULL && new_rows != NULL &&
-		tuplestore_tuple_count(old_rows) != tuplestore_tuple_count(new_rows))
-		ereport(ERROR,
-				(errcode(ERRCODE_INTERNAL_ERROR),
-				 errmsg("wedopt: the transition tables of an UPDATE of %s differ in size (%lld old, %lld new rows)",
-						RelationGetRelationName(rel),
-						(long long) tuplestore_tuple_count(old_rows),
-						(long long) tuplestore_tuple_count(new_rows))));
-
-	audit_prepare_columns(&cols, rel, trigdata);
-	audit_open_target(&target, get_func_namespace(fcinfo->flinfo->fn_oid), changed_at);
-	audit_set_statement_facts(&target, rel, trigdata->tg_trigger, operation, changed_at);
-
-	if (old_rows != NULL)
-	{
-		old_slot = MakeSingleTupleTableSlot(cols.desc, &TTSOpsMinimalTuple);
-		audit_start_reading(old_rows);
-	}
-	if (new_rows != NULL)
-	{
-		new_slot = MakeSingleTupleTableSlot(cols.desc, &TTSOpsMinimalTuple);
-		audit_start_reading(new_rows);
-	}
-
-	row_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit row",
-										ALLOCSET_DEFAULT_SIZES);
-	caller_context = MemoryContextSwitchTo(row_context);
 	for (;;)
 	{
 		bool		have_old;
@@ -707,27 +634,126 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 
 		if (have_old && have_new)
 		{
-			if (cols.has_key && audit_key_changed(&cols, old_slot, new_slot))
+			if (cols->has_key && audit_key_changed(cols, old_slot, new_slot))
 			{
 				/* the old version whole under the old key, the new one under the new key */
-				audit_set_row(&target, audit_record_id(&cols, old_slot),
-							  audit_object(&cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
-				audit_set_row(&target, audit_record_id(&cols, new_slot), (Datum) 0, true,
-							  audit_object(&cols, PICK_ROW, new_slot, NULL), false);
+				audit_set_row(target, audit_record_id(cols, old_slot),
+							  audit_object(cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
+				audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true,
+							  audit_object(cols, PICK_ROW, new_slot, NULL), false);
 			}
 			else
-				audit_set_row(&target, audit_record_id(&cols, old_slot),
-							  audit_object(&cols, PICK_CHANGED, old_slot, new_slot), false,
-							  audit_object(&cols, PICK_CHANGED, new_slot, old_slot), false);
+				audit_set_row(target, audit_record_id(cols, old_slot),
+							  audit_object(cols, PICK_CHANGED, old_slot, new_slot), false,
+							  audit_object(cols, PICK_CHANGED, new_slot, old_slot), false);
 		}
+		else if (have_new && update)
+			/* a new version with no old one: whole, as under a changed key */
+			audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true,
+						  audit_object(cols, PICK_ROW, new_slot, NULL), false);
 		else if (have_new)
 			/* INSERT keeps the record id only: record_history() rebuilds the rest. */
-			audit_set_row(&target, audit_record_id(&cols, new_slot), (Datum) 0, true, (Datum) 0, true);
+			audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true, (Datum) 0, true);
 		else
-			audit_set_row(&target, audit_record_id(&cols, old_slot),
-						  audit_object(&cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
+			/* DELETE, or an old version with no new one: the row whole */
+			audit_set_row(target, audit_record_id(cols, old_slot),
+						  audit_object(cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
 		MemoryContextReset(row_context);
 		CHECK_FOR_INTERRUPTS();
+	}
+}
+
+Datum
+wedopt_audit_trigger(PG_FUNCTION_ARGS)
+{
+	TriggerData *trigdata = (TriggerData *) fcinfo->context;
+	Relation	rel;
+	Tuplestorestate *old_rows = NULL;
+	Tuplestorestate *new_rows = NULL;
+	const char *operation;
+	AuditColumns cols;
+	AuditTarget target = {0};
+	TupleTableSlot *old_slot = NULL;
+	TupleTableSlot *new_slot = NULL;
+	MemoryContext row_context;
+	MemoryContext caller_context;
+	TimestampTz changed_at = GetCurrentStatementStartTimestamp();
+	bool		update = false;
+
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
+		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wedopt: _audit_trigger() must be called as an AFTER ... FOR EACH STATEMENT trigger"),
+				 errhint("SELECT wedopt.enable_audit('<table>') creates the triggers.")));
+	rel = trigdata->tg_relation;
+
+	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
+	{
+		operation = "INSERT";
+		new_rows = trigdata->tg_newtable;
+	}
+	else if (TRIGGER_FIRED_BY_UPDATE(trigdata->tg_event))
+	{
+		operation = "UPDATE";
+		update = true;
+		old_rows = trigdata->tg_oldtable;
+		new_rows = trigdata->tg_newtable;
+	}
+	else if (TRIGGER_FIRED_BY_DELETE(trigdata->tg_event))
+	{
+		operation = "DELETE";
+		old_rows = trigdata->tg_oldtable;
+	}
+	else
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wedopt: _audit_trigger() handles INSERT, UPDATE and DELETE only")));
+	if ((operation[0] != 'D' && new_rows == NULL) || (operation[0] != 'I' && old_rows == NULL))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wedopt: the audit trigger on %s has no transition table",
+						RelationGetRelationName(rel)),
+				 errhint("SELECT wedopt.enable_audit('%s') creates the triggers again.",
+						 RelationGetRelationName(rel))));
+	if ((old_rows == NULL || tuplestore_tuple_count(old_rows) == 0) &&
+		(new_rows == NULL || tuplestore_tuple_count(new_rows) == 0))
+		return PointerGetDatum(NULL);
+
+	audit_prepare_columns(&cols, rel, trigdata);
+	audit_open_target(&target, get_func_namespace(fcinfo->flinfo->fn_oid), changed_at);
+	audit_set_statement_facts(&target, rel, trigdata->tg_trigger, operation, changed_at);
+
+	if (old_rows != NULL)
+	{
+		old_slot = MakeSingleTupleTableSlot(cols.desc, &TTSOpsMinimalTuple);
+		audit_start_reading(old_rows);
+	}
+	if (new_rows != NULL)
+	{
+		new_slot = MakeSingleTupleTableSlot(cols.desc, &TTSOpsMinimalTuple);
+		audit_start_reading(new_rows);
+	}
+
+	row_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit row",
+										ALLOCSET_DEFAULT_SIZES);
+	caller_context = MemoryContextSwitchTo(row_context);
+	if (old_rows == NULL || new_rows == NULL ||
+		tuplestore_tuple_count(old_rows) == tuplestore_tuple_count(new_rows))
+		audit_walk(&target, &cols, old_rows, old_slot, new_rows, new_slot, update,
+				   caller_context, row_context);
+	else
+	{
+		/*
+		 * Old and new rows of an UPDATE that do not come in pairs: a row moved to a partition
+		 * whose BEFORE INSERT trigger dropped it leaves an old version with no new one. Pairing
+		 * is then impossible: every old version is logged whole (new_values NULL), then every
+		 * new version whole (old_values NULL), as for a changed key; nothing goes unlogged.
+		 */
+		audit_walk(&target, &cols, old_rows, old_slot, NULL, NULL, update,
+				   caller_context, row_context);
+		audit_walk(&target, &cols, NULL, NULL, new_rows, new_slot, update,
+				   caller_context, row_context);
 	}
 	MemoryContextSwitchTo(caller_context);
 	MemoryContextDelete(row_context);

@@ -624,3 +624,23 @@ def test_dropped_columns_and_toasted_values(guest):
     assert [r["operation"] for r in rows] == ["INSERT", "UPDATE", "DELETE"]
     assert rows[1]["old_values"] == {"notes": big} and rows[1]["new_values"] == {"notes": big + "!"}
     assert rows[2]["old_values"]["notes"] == big + "!" and "meta" not in rows[2]["old_values"]
+
+
+def test_a_moved_row_dropped_by_its_new_partition_is_still_logged(db):
+    """PostgreSQL then hands the UPDATE trigger an old row with no new one: it must be logged."""
+    db.execute("CREATE TABLE public.slot (id int PRIMARY KEY, v int) PARTITION BY RANGE (id)")
+    db.execute("CREATE TABLE public.slot_a PARTITION OF slot FOR VALUES FROM (0) TO (100)")
+    db.execute("CREATE TABLE public.slot_b PARTITION OF slot FOR VALUES FROM (100) TO (200)")
+    db.execute(
+        "CREATE FUNCTION public.drop_row() RETURNS trigger LANGUAGE plpgsql AS 'BEGIN RETURN NULL; END'"
+    )
+    db.execute("CREATE TRIGGER drop_row BEFORE INSERT ON slot_b FOR EACH ROW EXECUTE FUNCTION drop_row()")
+    db.execute("SELECT wedopt.enable_audit('slot')")
+    db.execute("INSERT INTO slot VALUES (1, 1), (2, 2)")
+    db.execute("UPDATE slot SET id = id + 150, v = v + 10")  # both move; slot_b drops them
+    assert db.execute("SELECT count(*) FROM slot").fetchone()[0] == 0
+    rows = log(db)
+    assert [(r["operation"], r["record_id"], r["old_values"], r["new_values"]) for r in rows[2:]] == [
+        ("UPDATE", {"id": 1}, {"id": 1, "v": 1}, None),
+        ("UPDATE", {"id": 2}, {"id": 2, "v": 2}, None),
+    ]
