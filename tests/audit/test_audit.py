@@ -644,3 +644,15 @@ def test_a_moved_row_dropped_by_its_new_partition_is_still_logged(db):
         ("UPDATE", {"id": 1}, {"id": 1, "v": 1}, None),
         ("UPDATE", {"id": 2}, {"id": 2, "v": 2}, None),
     ]
+
+
+def test_copy_into_an_audited_table_is_logged(guest):
+    db = guest
+    with db.cursor().copy("COPY guest (id, wedding_id, full_name, passport_no) FROM STDIN") as copy:
+        for n in range(1, 301):
+            copy.write_row((n, 1, f"guest {n}", f"P{n}"))
+    counts = db.execute(
+        "SELECT count(*), count(DISTINCT record_id), bool_and(old_values IS NULL AND new_values IS NULL) "
+        "FROM wedopt.audit_log WHERE operation = 'INSERT'"
+    ).fetchone()
+    assert counts == (300, 300, True)
