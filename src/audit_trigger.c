@@ -180,6 +180,13 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 						timestamptz_to_str(changed_at)),
 				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
 	target->partition = table_open(desc->oids[index], RowExclusiveLock);
+	if (target->partition->rd_rel->relkind != RELKIND_RELATION)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: %s, the partition of wedopt.audit_log for %s, is not a plain table",
+						RelationGetRelationName(target->partition), timestamptz_to_str(changed_at)),
+				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
+						 "detach this one and run it.")));
 
 	part_desc = RelationGetDescr(target->partition);
 	target->natts = part_desc->natts;

@@ -576,6 +576,15 @@ def test_a_missing_audit_partition_is_a_clear_error(guest):
     error = sql_error(db, "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
     clean_error(error, "23514")
     assert "maintain_audit_log" in error.diag.message_hint
+    # A partition that is itself partitioned is no place heap_insert() can write to.
+    db.execute(
+        "CREATE TABLE wedopt.audit_log_odd PARTITION OF wedopt.audit_log DEFAULT "
+        "PARTITION BY LIST (operation)"
+    )
+    db.execute("CREATE TABLE wedopt.audit_log_odd_all PARTITION OF wedopt.audit_log_odd DEFAULT")
+    error = sql_error(db, "INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    clean_error(error, "42809")
+    db.execute("DROP TABLE wedopt.audit_log_odd")
     db.execute("SELECT * FROM wedopt.maintain_audit_log()")
     db.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
     assert [r["operation"] for r in log(db)] == ["INSERT"]
