@@ -132,6 +132,8 @@ typedef struct AuditColumns
 	FmgrInfo   *to_jsonb;		/* to_jsonb() for the column's type, set up on first use */
 	MemoryContext statement_context;	/* lives as long as this statement's trigger call */
 	TypeCacheEntry **types;		/* equality of the column's type, if it has one */
+	char	   *bytes_decide;	/* '?' not known yet, 'y' different bytes are different values */
+	bool	   *changed;		/* this row's changed columns (audit_compare) */
 } AuditColumns;
 
 static void
@@ -299,6 +301,9 @@ audit_prepare_columns(AuditColumns *cols, Relation rel, TriggerData *trigdata)
 	cols->kind = palloc0(sizeof(AuditJsonKind) * desc->natts);
 	cols->json_ready = palloc0(sizeof(bool) * desc->natts);
 	cols->base_type = palloc0(sizeof(Oid) * desc->natts);
+	cols->bytes_decide = palloc(desc->natts);
+	memset(cols->bytes_decide, '?', desc->natts);
+	cols->changed = palloc0(sizeof(bool) * desc->natts);
 	cols->has_key = false;
 
 	for (int i = 0; i < desc->natts; i++)
@@ -375,6 +380,23 @@ audit_changed(AuditColumns *cols, int i, TupleTableSlot *old_slot, TupleTableSlo
 	/* The same bytes are the same value; different bytes may still be equal (1.0 = 1.00). */
 	if (datum_image_eq(old_value, new_value, att->attbyval, att->attlen))
 		return false;
+	if (cols->bytes_decide[i] == '?')
+	{
+		/*
+		 * Types whose equality is byte equality: integers, booleans, dates and times, and
+		 * text under a deterministic collation. Not numeric (1.0 = 1.00), char(n) or floats.
+		 */
+		Oid			base = getBaseType(att->atttypid);
+
+		cols->bytes_decide[i] = 'n';
+		if (base == INT2OID || base == INT4OID || base == INT8OID || base == BOOLOID ||
+			base == DATEOID || base == TIMESTAMPOID || base == TIMESTAMPTZOID ||
+			((base == TEXTOID || base == VARCHAROID) &&
+			 get_collation_isdeterministic(att->attcollation)))
+			cols->bytes_decide[i] = 'y';
+	}
+	if (cols->bytes_decide[i] == 'y')
+		return true;
 	if (cols->types[i] == NULL)
 		cols->types[i] = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR_FINFO);
 	type = cols->types[i];
@@ -503,7 +525,7 @@ typedef enum AuditPick
 
 /* A jsonb object of some columns of one row version. */
 static Datum
-audit_object(AuditColumns *cols, AuditPick pick, TupleTableSlot *slot, TupleTableSlot *other)
+audit_object(AuditColumns *cols, AuditPick pick, TupleTableSlot *slot)
 {
 	JsonbParseState *state = NULL;
 	JsonbValue *result;
@@ -520,7 +542,7 @@ audit_object(AuditColumns *cols, AuditPick pick, TupleTableSlot *slot, TupleTabl
 		else if (pick == PICK_ROW)
 			take = true;
 		else
-			take = audit_changed(cols, i, other, slot);
+			take = cols->changed[i];
 		if (take)
 			audit_push_value(&state, cols, i, slot);
 	}
@@ -531,16 +553,22 @@ audit_object(AuditColumns *cols, AuditPick pick, TupleTableSlot *slot, TupleTabl
 static Datum
 audit_record_id(AuditColumns *cols, TupleTableSlot *slot)
 {
-	return audit_object(cols, cols->has_key ? PICK_KEY : PICK_ROW, slot, NULL);
+	return audit_object(cols, cols->has_key ? PICK_KEY : PICK_ROW, slot);
 }
 
+/* Mark the logged columns that changed between two versions of a row; did its key change? */
 static bool
-audit_key_changed(AuditColumns *cols, TupleTableSlot *old_slot, TupleTableSlot *new_slot)
+audit_compare(AuditColumns *cols, TupleTableSlot *old_slot, TupleTableSlot *new_slot)
 {
+	bool		key_changed = false;
+
 	for (int i = 0; i < cols->desc->natts; i++)
-		if (cols->key[i] && audit_changed(cols, i, old_slot, new_slot))
-			return true;
-	return false;
+	{
+		cols->changed[i] = (cols->logged[i] || cols->key[i]) &&
+			audit_changed(cols, i, old_slot, new_slot);
+		key_changed |= cols->key[i] && cols->changed[i];
+	}
+	return key_changed;
 }
 
 static void
@@ -641,30 +669,30 @@ audit_walk(AuditTarget *target, AuditColumns *cols, Tuplestorestate *old_rows,
 
 		if (have_old && have_new)
 		{
-			if (cols->has_key && audit_key_changed(cols, old_slot, new_slot))
+			if (audit_compare(cols, old_slot, new_slot))
 			{
 				/* the old version whole under the old key, the new one under the new key */
 				audit_set_row(target, audit_record_id(cols, old_slot),
-							  audit_object(cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
+							  audit_object(cols, PICK_ROW, old_slot), false, (Datum) 0, true);
 				audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true,
-							  audit_object(cols, PICK_ROW, new_slot, NULL), false);
+							  audit_object(cols, PICK_ROW, new_slot), false);
 			}
 			else
 				audit_set_row(target, audit_record_id(cols, old_slot),
-							  audit_object(cols, PICK_CHANGED, old_slot, new_slot), false,
-							  audit_object(cols, PICK_CHANGED, new_slot, old_slot), false);
+							  audit_object(cols, PICK_CHANGED, old_slot), false,
+							  audit_object(cols, PICK_CHANGED, new_slot), false);
 		}
 		else if (have_new && update)
 			/* a new version with no old one: whole, as under a changed key */
 			audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true,
-						  audit_object(cols, PICK_ROW, new_slot, NULL), false);
+						  audit_object(cols, PICK_ROW, new_slot), false);
 		else if (have_new)
 			/* INSERT keeps the record id only: record_history() rebuilds the rest. */
 			audit_set_row(target, audit_record_id(cols, new_slot), (Datum) 0, true, (Datum) 0, true);
 		else
 			/* DELETE, or an old version with no new one: the row whole */
 			audit_set_row(target, audit_record_id(cols, old_slot),
-						  audit_object(cols, PICK_ROW, old_slot, NULL), false, (Datum) 0, true);
+						  audit_object(cols, PICK_ROW, old_slot), false, (Datum) 0, true);
 		MemoryContextReset(row_context);
 		CHECK_FOR_INTERRUPTS();
 	}
