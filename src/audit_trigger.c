@@ -593,6 +593,8 @@ audit_set_statement_facts(AuditTarget *target, Relation rel, Trigger *trigger,
 						  const char *operation, TimestampTz changed_at)
 {
 	Oid			relid = RelationGetRelid(rel);
+	char	   *schema;
+	char	   *table;
 	const char *app;
 	const char *app_user = NULL;
 	LOCAL_FCINFO(addr_call, 0);
@@ -604,8 +606,11 @@ audit_set_statement_facts(AuditTarget *target, Relation rel, Trigger *trigger,
 
 	audit_set(target, COL_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
 	audit_set(target, COL_RELID, ObjectIdGetDatum(relid), false);
-	audit_set(target, COL_SCHEMA, audit_text(get_namespace_name(get_rel_namespace(relid))), false);
-	audit_set(target, COL_TABLE, audit_text(get_rel_name(relid)), false);
+	/* NULL only if the table went away under us: the columns may be NULL, the code not. */
+	schema = get_namespace_name(get_rel_namespace(relid));
+	table = get_rel_name(relid);
+	audit_set(target, COL_SCHEMA, schema ? audit_text(schema) : (Datum) 0, schema == NULL);
+	audit_set(target, COL_TABLE, table ? audit_text(table) : (Datum) 0, table == NULL);
 	audit_set(target, COL_OPERATION, audit_text(operation), false);
 	audit_set(target, COL_CHANGED_BY, audit_text(GetUserNameFromId(GetUserId(), false)), false);
 	audit_set(target, COL_SESSION_USER,
