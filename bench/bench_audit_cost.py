@@ -20,7 +20,7 @@ import subprocess
 
 import pgcluster  # tests/ is on sys.path: bench.run puts it there before importing this module
 
-from bench.bench_audit import FILL, ROW_LEVEL, TABLE, UPDATE
+from bench.bench_audit import FILL, ROW_LEVEL, UPDATE, make_table
 from bench.run import Result, Server
 
 TITLE = (
@@ -53,20 +53,10 @@ VARIANTS = {
 }
 
 
-def _table(n: int) -> str:
-    return f"cost_{n}"
-
-
 def _prepare(conn, name: str, how: str | None) -> None:
-    conn.execute(TABLE.format(name=name))
-    if how == "wedopt":
-        conn.execute("SELECT wedopt.enable_audit(%s)", [name])
-    elif how == "row-level":
-        conn.execute(
-            f"CREATE TRIGGER row_audit AFTER INSERT OR UPDATE OR DELETE ON {name} "
-            "FOR EACH ROW EXECUTE FUNCTION row_audit_trigger()"
-        )
-    elif how is not None:
+    """The audit bench's table and audit variant, or a probe's statement triggers, prefilled."""
+    make_table(conn, name, how if how in ("wedopt", "row-level") else "none")
+    if how is not None and how.startswith("probe_"):
         for event, ref in (
             ("INSERT", "NEW TABLE AS n"),
             ("UPDATE", "OLD TABLE AS o NEW TABLE AS n"),
@@ -128,7 +118,7 @@ def run(server: Server) -> Result:
         conn.execute(EMPTY_TRIGGERS)
         conn.execute("SELECT * FROM wedopt.maintain_audit_log(false)")
         for n, (variant, how) in enumerate(VARIANTS.items()):
-            names[variant] = _table(n)
+            names[variant] = f"cost_{n}"
             _prepare(conn, names[variant], how)
         conn.execute("CHECKPOINT")
     ops = ("insert", "update", "bulk insert", "bulk update")
