@@ -126,7 +126,7 @@ typedef struct AuditColumns
 	bool	   *logged;			/* not dropped, not excluded */
 	bool	   *key;			/* part of the primary key */
 	bool		has_key;
-	bool	   *json_ready;		/* kind, base_type and to_jsonb set (audit_column_json) */
+	bool	   *json_ready;		/* kind and base_type set (audit_column_json) */
 	AuditJsonKind *kind;
 	Oid		   *base_type;
 	FmgrInfo   *to_jsonb;		/* to_jsonb() for the column's type, set up on first use */
@@ -383,17 +383,16 @@ audit_changed(AuditColumns *cols, int i, TupleTableSlot *old_slot, TupleTableSlo
 	if (cols->bytes_decide[i] == '?')
 	{
 		/*
-		 * Types whose equality is byte equality: integers, booleans, dates and times, and
-		 * text under a deterministic collation. Not numeric (1.0 = 1.00), char(n) or floats.
+		 * Types whose equality is byte equality: the integers, booleans, dates and times that
+		 * audit_column_json() sorts out, and text under a deterministic collation. Not numeric
+		 * (1.0 = 1.00), char(n) or floats.
 		 */
-		Oid			base = getBaseType(att->atttypid);
-
-		cols->bytes_decide[i] = 'n';
-		if (base == INT2OID || base == INT4OID || base == INT8OID || base == BOOLOID ||
-			base == DATEOID || base == TIMESTAMPOID || base == TIMESTAMPTZOID ||
-			((base == TEXTOID || base == VARCHAROID) &&
-			 get_collation_isdeterministic(att->attcollation)))
-			cols->bytes_decide[i] = 'y';
+		audit_column_json(cols, i);
+		cols->bytes_decide[i] =
+			(cols->kind[i] == JSON_INTEGER || cols->kind[i] == JSON_BOOL ||
+			 cols->kind[i] == JSON_DATETIME ||
+			 (cols->kind[i] == JSON_TEXT && get_collation_isdeterministic(att->attcollation)))
+			? 'y' : 'n';
 	}
 	if (cols->bytes_decide[i] == 'y')
 		return true;
