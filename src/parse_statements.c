@@ -24,6 +24,7 @@
 #include "fmgr.h"
 #include "funcapi.h"
 #include "mb/pg_wchar.h"
+#include "miscadmin.h"
 #include "nodes/parsenodes.h"
 #include "nodes/pg_list.h"
 #include "parser/parse_type.h"
@@ -288,6 +289,105 @@ add_def_elems(StatementFacts *facts, List *list)
 	}
 }
 
+/* The tables a FROM clause names directly (joins followed, subqueries and functions not). */
+static void
+add_from_item(StatementFacts *facts, Node *node, int depth)
+{
+	if (node == NULL)
+		return;
+	check_stack_depth();
+	if (IsA(node, RangeVar))
+		add_range_var(facts, node);
+	else if (IsA(node, JoinExpr))
+	{
+		JoinExpr   *join = (JoinExpr *) node;
+
+		add_from_item(facts, join->larg, depth + 1);
+		add_from_item(facts, join->rarg, depth + 1);
+	}
+}
+
+static bool
+from_has_join(List *from)
+{
+	ListCell   *lc;
+
+	if (list_length(from) > 1)
+		return true;
+	foreach(lc, from)
+	{
+		if (lfirst(lc) != NULL && IsA(lfirst(lc), JoinExpr))
+			return true;
+	}
+	return false;
+}
+
+/* Does a target list hold a bare * or t.*? */
+static bool
+targets_have_star(List *targets)
+{
+	ListCell   *lc;
+
+	foreach(lc, targets)
+	{
+		ResTarget  *target = (ResTarget *) lfirst(lc);
+		ColumnRef  *ref;
+
+		if (target == NULL || !IsA(target, ResTarget) || target->val == NULL ||
+			!IsA(target->val, ColumnRef))
+			continue;
+		ref = (ColumnRef *) target->val;
+		if (ref->fields != NIL && llast(ref->fields) != NULL && IsA(llast(ref->fields), A_Star))
+			return true;
+	}
+	return false;
+}
+
+/* The clauses of a plain SELECT (not a UNION...) a lint can judge without a tree. */
+static void
+select_facts(SelectStmt *s, StatementFacts *facts)
+{
+	ListCell   *lc;
+
+	if (s->op != SETOP_NONE)
+	{
+		facts->options = lappend(facts->options, pstrdup("set_operation"));
+		return;
+	}
+	if (s->valuesLists != NIL)
+	{
+		facts->options = lappend(facts->options, pstrdup("values"));
+		return;
+	}
+	foreach(lc, s->fromClause)
+		add_from_item(facts, (Node *) lfirst(lc), 0);
+	if (s->whereClause != NULL)
+		facts->options = lappend(facts->options, pstrdup("where"));
+	if (s->groupClause != NIL)
+		facts->options = lappend(facts->options, pstrdup("group_by"));
+	if (s->havingClause != NULL)
+		facts->options = lappend(facts->options, pstrdup("having"));
+	if (s->limitCount != NULL)
+		facts->options = lappend(facts->options, pstrdup("limit"));
+	if (s->limitOffset != NULL)
+	{
+		Node	   *offset = s->limitOffset;
+
+		if (IsA(offset, A_Const) && !((A_Const *) offset)->isnull &&
+			IsA(&((A_Const *) offset)->val, Integer))
+			facts->options = lappend(facts->options,
+									 psprintf("offset=%d", intVal(&((A_Const *) offset)->val)));
+		else
+			facts->options = lappend(facts->options, pstrdup("offset"));
+	}
+	if (s->withClause != NULL)
+		facts->options = lappend(facts->options, pstrdup("with"));
+	if (from_has_join(s->fromClause))
+		facts->options = lappend(facts->options, pstrdup("join"));
+	if (targets_have_star(s->targetList))
+		facts->options = lappend(facts->options, pstrdup("star"));
+}
+
 static void
 gather_facts(Node *stmt, StatementFacts *facts)
 {
@@ -303,11 +403,22 @@ gather_facts(Node *stmt, StatementFacts *facts)
 		case T_InsertStmt:
 			add_range_var(facts, (Node *) ((InsertStmt *) stmt)->relation);
 			break;
+		case T_SelectStmt:
+			select_facts((SelectStmt *) stmt, facts);
+			break;
 		case T_UpdateStmt:
 			add_range_var(facts, (Node *) ((UpdateStmt *) stmt)->relation);
+			if (((UpdateStmt *) stmt)->whereClause != NULL)
+				facts->options = lappend(facts->options, pstrdup("where"));
+			if (((UpdateStmt *) stmt)->withClause != NULL)
+				facts->options = lappend(facts->options, pstrdup("with"));
 			break;
 		case T_DeleteStmt:
 			add_range_var(facts, (Node *) ((DeleteStmt *) stmt)->relation);
+			if (((DeleteStmt *) stmt)->whereClause != NULL)
+				facts->options = lappend(facts->options, pstrdup("where"));
+			if (((DeleteStmt *) stmt)->withClause != NULL)
+				facts->options = lappend(facts->options, pstrdup("with"));
 			break;
 		case T_MergeStmt:
 			add_range_var(facts, (Node *) ((MergeStmt *) stmt)->relation);

@@ -48,15 +48,16 @@ _IDENT_RUN = re.compile(rf"[A-Za-z_{_NON_ASCII}][A-Za-z0-9_${_NON_ASCII}]*")
 # {quotecontinue}: after a closing quote, whitespace and -- comments holding a newline, then a
 # quote: the string goes on (in the same mode: an E'' string keeps its backslash escapes).
 _QUOTE_CONTINUE = re.compile(r"(?:[ \t\f\v]|--[^\n\r]*)*[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*[\n\r])*'")
-# The common, simple tokens in one pattern (plan filters are mostly these); anything else —
+# The common, simple tokens in one pattern (possessive: a word is never cut short to let the
+# lookahead pass) (plan filters are mostly these); anything else —
 # comments, prefixed or dollar-quoted strings, quoted identifiers, odd numbers, an operator
 # holding "--" or "/*" — fails it and takes the hand-written rules below.
 _FAST = re.compile(
     r"(?P<space>[ \t\n\r\f\v]+)"
-    rf"|(?P<word>[A-Za-z_{_NON_ASCII}][A-Za-z0-9_${_NON_ASCII}]*)(?!['&\"])"
-    rf"|(?P<number>[0-9]+)(?![A-Za-z0-9_.${_NON_ASCII}])"
+    rf"|(?P<word>[A-Za-z_{_NON_ASCII}][A-Za-z0-9_${_NON_ASCII}]*+)(?!['&\"])"
+    rf"|(?P<number>[0-9]++)(?![A-Za-z0-9_.${_NON_ASCII}])"
     r"|(?P<punct>::|[(),;\[\]:]|\.(?![0-9]))"
-    r"|(?P<string>'(?:[^']|'')*')(?!'|(?:[ \t\f\v]|--[^\n\r]*)*[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*[\n\r])*')"
+    r"|(?P<string>'(?:[^']|'')*+')(?!'|(?:[ \t\f\v]|--[^\n\r]*)*[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*[\n\r])*')"
     r"|(?P<op>[-+*<>=~!@#%^&|`?]+|/(?![*]))(?![-+*/<>=~!@#%^&|`?])"
 )
 _FAST_KIND = {"space": SPACE, "word": WORD, "number": NUMBER, "punct": PUNCT, "string": STRING, "op": OP}
