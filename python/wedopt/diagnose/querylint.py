@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 import sqlglot
 from sqlglot import exp
 
+from ..quoting import fold_unquoted, quote_ident, quote_qualified
 from . import DEFAULT_SETTINGS, DiagnoseError, read_settings
 from .lexer import PG_SPACE, SQL_COMMANDS, WORD, LexError, split_statements
 
@@ -140,9 +141,21 @@ def read_tree(statement: str) -> exp.Expression | None:
     return parsed[0]
 
 
+def _name(node) -> str:
+    """The name PostgreSQL gives an identifier as written: folded to lower case unless quoted."""
+    if isinstance(node, exp.Identifier):
+        return node.this if node.args.get("quoted") else fold_unquoted(node.this)
+    return fold_unquoted(str(node))
+
+
 def _qualified(table: exp.Table) -> str:
-    parts = [p for p in (table.catalog, table.db, table.name) if p]
-    return ".".join(exp.to_identifier(p).sql(dialect="postgres") for p in parts)
+    """schema.table as SQL, each part quoted as quote_ident() would."""
+    parts = [table.args.get(k) for k in ("catalog", "db", "this")]
+    return quote_qualified(*(_name(p) for p in parts if p is not None and str(p)))
+
+
+def _column_sql(col: exp.Column) -> str:
+    return quote_ident(_name(col.this)) if col.this is not None else "<column>"
 
 
 class Catalog:
@@ -228,10 +241,10 @@ class Linter:
         """The table a column belongs to and its type, when the catalog knows."""
         if col.table:
             info = self.aliases.get(col.table)
-            return info, (info.columns or {}).get(col.name) if info else None
-        candidates = [i for _, i in self.tables if i and col.name in (i.columns or {})]
+            return info, (info.columns or {}).get(_name(col.this)) if info else None
+        candidates = [i for _, i in self.tables if i and _name(col.this) in (i.columns or {})]
         if len(candidates) == 1:
-            return candidates[0], candidates[0].columns[col.name]
+            return candidates[0], candidates[0].columns[_name(col.this)]
         return None, None
 
     def run(self) -> list[LintFinding]:
@@ -364,10 +377,11 @@ class Linter:
         op = "ILIKE" if isinstance(node, exp.ILike) else "LIKE"
         target = info.name if info else "<table>"
         colname = col.name if col is not None else "<column>"
+        colsql = _column_sql(col) if col is not None else "<column>"
         self.add(
             "leading_wildcard_like", 45,
             f"{op} '{pattern.this}' starts with a wildcard: a btree index on {colname} cannot be used",
-            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colname} gin_trgm_ops);"
+            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colsql} gin_trgm_ops);"
             "  -- or full-text search (to_tsvector / tsquery)",
             column=colname, pattern=pattern.this,
         )  # fmt: skip
@@ -383,7 +397,7 @@ class Linter:
                 continue
             col = cols[0]
             info, _ = self.column_info(col)
-            if info is not None and col.name not in info.indexed:
+            if info is not None and _name(col.this) not in info.indexed:
                 continue  # the column has no index for the function to defeat
             expr = side.sql(dialect="postgres")
             target = info.name if info else "<table>"
