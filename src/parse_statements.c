@@ -605,28 +605,26 @@ count_parameters(const char *sql, int nstmts, const int *starts, const int *ends
 	core_yy_extra_type extra;
 	core_YYSTYPE yylval;
 	YYLTYPE		yylloc = 0;
+	int			current = 0;
 
 	if (nstmts <= 0)
 		return;
 	scanner = scanner_init(sql, &extra, &ScanKeywords, ScanKeywordTokens);
+	/* Tokens come in text order, and so do the statements: one pass over both. */
 	for (;;)
 	{
 		int			token = core_yylex(&yylval, &yylloc, scanner);
-		int			i;
 
 		if (token == 0)
 			break;
 		if (token != PARAM)
 			continue;
-		for (i = 0; i < nstmts; i++)
-		{
-			if (yylloc >= starts[i] && yylloc < ends[i])
-			{
-				if (yylval.ival > params[i])
-					params[i] = yylval.ival;
-				break;
-			}
-		}
+		while (current < nstmts && yylloc >= ends[current])
+			current++;
+		if (current >= nstmts)
+			break;
+		if (yylloc >= starts[current] && yylval.ival > params[current])
+			params[current] = yylval.ival;
 	}
 	scanner_finish(scanner);
 }
