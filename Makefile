@@ -21,8 +21,10 @@ RELEASED := $(wildcard extension/released/wedopt--*.sql)
 # test applies it to prove every idempotent fragment really is (see tests/core/test_upgrade.py).
 REAPPLY_SQL = build/wedopt--$(WEDOPT_VERSION)--$(WEDOPT_VERSION)-reapply.sql
 
-# One C library for all of wedopt's C: the audit trigger, the server-side SQL parser.
-MODULE_big = wedopt
+# One C library for all of wedopt's C (the audit trigger, the server-side SQL parser). Not named
+# "wedopt": a wedopt.so in the repository root would shadow the Python package wedopt for any
+# Python started there (python -m demo.run, the demo tests put the root on sys.path).
+MODULE_big = wedopt_c
 OBJS = src/audit_trigger.o src/parse_statements.o
 
 DATA_built = extension/wedopt.control $(BUILT_SQL) $(UPGRADES)

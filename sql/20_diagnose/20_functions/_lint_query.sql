@@ -25,7 +25,7 @@ $python$;
 
 COMMENT ON FUNCTION @extschema@._lint_query(text, text, text, text[], text[], text) IS
 'wedopt (internal): the PL/Python body of wedopt.lint_query(), given the one statement and the facts '
-'PostgreSQL''s parser found (wedopt._parse_statements). Reads the SQL text only (never executes it); '
-'names resolve on the caller''s search_path';
+'PostgreSQL''s parser found (wedopt._parse_statements). Runs the caller''s SQL text through a reader '
+'only (never executes it); names resolve on the caller''s search_path';
 
 GRANT EXECUTE ON FUNCTION @extschema@._lint_query(text, text, text, text[], text[], text) TO wedopt_monitor;

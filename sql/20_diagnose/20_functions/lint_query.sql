@@ -57,6 +57,7 @@ COMMENT ON FUNCTION @extschema@.lint_query(text) IS
 'big table, SELECT * in joins, leading-wildcard LIKE, functions on indexed columns, NOT IN '
 '(subquery), OR chains, implicit casts, ORDER BY random(), large OFFSET). Takes every statement '
 'PostgreSQL''s parser accepts (it decides: exactly one statement); the expression rules read a '
-'sqlglot tree, and a finding rules_not_applied says when that cannot be built. Never executes the text';
+'sqlglot tree, and a finding rules_not_applied says when that cannot be built. Runs the caller''s SQL '
+'text through parsers only, never executes it';
 
 GRANT EXECUTE ON FUNCTION @extschema@.lint_query(text) TO wedopt_monitor;
