@@ -21,9 +21,11 @@ RELEASED := $(wildcard extension/released/wedopt--*.sql)
 # test applies it to prove every idempotent fragment really is (see tests/core/test_upgrade.py).
 REAPPLY_SQL = build/wedopt--$(WEDOPT_VERSION)--$(WEDOPT_VERSION)-reapply.sql
 
-# The audit trigger (src/audit_trigger.c) is the one piece in C.
-MODULE_big = wedopt_audit
-OBJS = src/audit_trigger.o
+# One C library for all of wedopt's C (the audit trigger, the server-side SQL parser). Not named
+# "wedopt": a wedopt.so in the repository root would shadow the Python package wedopt for any
+# Python started there (python -m demo.run, the demo tests put the root on sys.path).
+MODULE_big = wedopt_c
+OBJS = src/audit_trigger.o src/parse_statements.o
 
 DATA_built = extension/wedopt.control $(BUILT_SQL) $(UPGRADES)
 DATA = $(RELEASED)
@@ -113,7 +115,7 @@ lint: deps
 	$(VENV)/bin/ruff format --check $(PY_DIRS)
 	$(VENV)/bin/sqlfluff lint --processes 2 sql
 	# C: the server's own warning flags, and any warning fails the lint.
-	$(CC) $(CPPFLAGS) $(CFLAGS) -Werror -c -o /dev/null $(OBJS:.o=.c)
+	for f in $(OBJS:.o=.c); do $(CC) $(CPPFLAGS) $(CFLAGS) -Werror -c -o /dev/null $$f || exit 1; done
 
 test: deps
 	$(MAKE) lint

@@ -1,12 +1,22 @@
 # ruff: noqa: PLR0912, PLR0915 -- a scanner is one loop with a branch per lexical rule
-"""A tokenizer and statement splitter that follows PostgreSQL's lexical rules (scan.l).
+r"""A tokenizer and statement splitter that follows PostgreSQL's lexical rules (scan.l).
 
 Used inside the server, where pglast cannot run (it crashes the backend), to decide how
 many statements a text holds and what kind each one is. Handles: -- and nested /* */
 comments, '' strings (with backslash escapes when standard_conforming_strings is off),
-E'' / B'' / X'' / N'' / U&'' strings, "" and U&"" quoted identifiers, $tag$ dollar
-quoting, $n parameters, and BEGIN ATOMIC ... END bodies of CREATE FUNCTION/PROCEDURE
-(whose semicolons do not end the statement, as in psql).
+E'' / B'' / X'' / N'' / U&'' strings, strings continued over a newline, "" and U&""
+quoted identifiers, $tag$ dollar quoting, $n parameters, and BEGIN ATOMIC ... END bodies of
+CREATE FUNCTION/PROCEDURE (whose semicolons do not end the statement, as in psql).
+
+Its character classes are scan.l's, not Python's: whitespace is exactly space, \t, \n, \r,
+\f and \v (Python's \s and str.isspace also take U+00A0, U+3000, U+0085, \x1c...), a
+newline is \n or \r, digits are 0-9 only, and every non-ASCII character is an identifier
+character (PostgreSQL's scanner takes every byte >= 0x80 as a letter). PostgreSQL 15 itself
+refuses \v outside strings (16 made it whitespace); the lexer follows 16.
+
+The lexer is no safety decision: how many statements a text holds and which kind each is
+comes from the server's own parser (wedopt._parse_statements, src/parse_statements.c).
+It serves plan filters and suggestions, and the tests cross-check it against the server.
 """
 
 from __future__ import annotations
@@ -28,19 +38,26 @@ COMMENT = "comment"
 SPACE = "space"
 
 OP_CHARS = frozenset("+-*/<>=~!@#%^&|`?")
+# scan.l's classes: {space}, {newline}, {ident_start}, {ident_cont} (bytes >= 0x80 are letters).
+PG_SPACE = " \t\n\r\f\v"
+DIGITS = frozenset("0123456789")
+_NON_ASCII = "\x80-\U0010ffff"
 # Runs of one kind, matched at a position with C speed; the rules stay the hand-written ones.
-_SPACE_RUN = re.compile(r"\s+")
-_IDENT_RUN = re.compile(r"[^\W\d][\w$]*")  # letters (any script), digits, _, $
-_IDENT_TAIL = re.compile(r"[\w$]+")
-# The common, simple tokens in one pattern (plan filters are mostly these); anything else —
+_SPACE_RUN = re.compile(r"[ \t\n\r\f\v]+")
+_IDENT_RUN = re.compile(rf"[A-Za-z_{_NON_ASCII}][A-Za-z0-9_${_NON_ASCII}]*")
+# {quotecontinue}: after a closing quote, whitespace and -- comments holding a newline, then a
+# quote: the string goes on (in the same mode: an E'' string keeps its backslash escapes).
+_QUOTE_CONTINUE = re.compile(r"(?:[ \t\f\v]|--[^\n\r]*)*[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*[\n\r])*'")
+# The common, simple tokens in one pattern (possessive: a word is never cut short to let the
+# lookahead pass) (plan filters are mostly these); anything else —
 # comments, prefixed or dollar-quoted strings, quoted identifiers, odd numbers, an operator
 # holding "--" or "/*" — fails it and takes the hand-written rules below.
 _FAST = re.compile(
-    r"(?P<space>\s+)"
-    r"|(?P<word>[^\W\d][\w$]*)(?![\w'&\"\x80-\uffff])"
-    r"|(?P<number>\d+)(?![\w.$])"
-    r"|(?P<punct>::|[(),;\[\]:]|\.(?!\d))"
-    r"|(?P<string>'(?:[^']|'')*')(?!')"
+    r"(?P<space>[ \t\n\r\f\v]+)"
+    rf"|(?P<word>[A-Za-z_{_NON_ASCII}][A-Za-z0-9_${_NON_ASCII}]*+)(?!['&\"])"
+    rf"|(?P<number>[0-9]++)(?![A-Za-z0-9_.${_NON_ASCII}])"
+    r"|(?P<punct>::|[(),;\[\]:]|\.(?![0-9]))"
+    r"|(?P<string>'(?:[^']|'')*+')(?!'|(?:[ \t\f\v]|--[^\n\r]*)*[\n\r](?:[ \t\n\r\f\v]|--[^\n\r]*[\n\r])*')"
     r"|(?P<op>[-+*<>=~!@#%^&|`?]+|/(?![*]))(?![-+*/<>=~!@#%^&|`?])"
 )
 _FAST_KIND = {"space": SPACE, "word": WORD, "number": NUMBER, "punct": PUNCT, "string": STRING, "op": OP}
@@ -67,11 +84,11 @@ class Token(NamedTuple):
 
 
 def _ident_start(ch: str) -> bool:
-    return ch.isalpha() or ch == "_" or ord(ch) >= 0x80
+    return ("a" <= ch <= "z") or ("A" <= ch <= "Z") or ch == "_" or ord(ch) >= 0x80
 
 
 def _ident_char(ch: str) -> bool:
-    return ch.isalnum() or ch in "_$" or ord(ch) >= 0x80
+    return _ident_start(ch) or ch in DIGITS or ch == "$"
 
 
 def _line_col(text: str, pos: int) -> str:
@@ -80,7 +97,7 @@ def _line_col(text: str, pos: int) -> str:
 
 
 _new_token = tuple.__new__  # Token(...) without the namedtuple constructor's overhead
-_NEEDS_FULL_RULES = re.compile(r"--|/\*|[$\"\\]|(?<![\w$])[EeBbXxNnUu]&?'")
+_NEEDS_FULL_RULES = re.compile(rf"--|/\\*|[$\"\\\\]|(?<![A-Za-z0-9_${_NON_ASCII}])[EeBbXxNnUu]&?'")
 
 
 def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bool = False) -> list[Token]:
@@ -117,15 +134,16 @@ def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bo
                 continue
         ch = sql[i]
         start = i
-        if ch.isspace():
+        if ch in PG_SPACE:
             i = _SPACE_RUN.match(sql, i).end()
             if keep_trivia:
                 tokens.append(Token(SPACE, sql[start:i], start))
             continue
         nxt = sql[i + 1] if i + 1 < n else ""
         if ch == "-" and nxt == "-":
-            end = sql.find("\n", i)
-            i = n if end < 0 else end
+            # A -- comment ends at a newline: \n or \r (a carriage return alone ends it too).
+            end = _NEWLINE.search(sql, i)
+            i = n if end is None else end.start()
             if keep_trivia:
                 tokens.append(Token(COMMENT, sql[start:i], start))
             continue
@@ -137,20 +155,22 @@ def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bo
         # Prefixed strings and identifiers: E'', B'', X'', N'', U&'', U&""
         up = ch.upper()
         if up in "EBXN" and nxt == "'":
-            backslash = up == "E"
-            i = _skip_string(sql, i + 1, backslash=backslash)
+            # E'' always takes backslash escapes; N'' is a plain '' string after an NCHAR
+            # (escapes when standard_conforming_strings is off); B'' and X'' know no ''.
+            mode = {"E": _ESCAPE, "N": _PLAIN if standard_conforming_strings else _ESCAPE}.get(up, _BITS)
+            i = _skip_string(sql, i + 1, mode)
             tokens.append(Token(STRING, sql[start:i], start))
             continue
         if up == "U" and nxt == "&" and i + 2 < n and sql[i + 2] in "'\"":
             if sql[i + 2] == "'":
-                i = _skip_string(sql, i + 2, backslash=False)
+                i = _skip_string(sql, i + 2, _PLAIN)
                 tokens.append(Token(STRING, sql[start:i], start))
             else:
                 i = _skip_quoted_ident(sql, i + 2)
                 tokens.append(Token(QIDENT, sql[start:i], start))
             continue
         if ch == "'":
-            i = _skip_string(sql, i, backslash=not standard_conforming_strings)
+            i = _skip_string(sql, i, _PLAIN if standard_conforming_strings else _ESCAPE)
             tokens.append(Token(STRING, sql[start:i], start))
             continue
         if ch == '"':
@@ -158,17 +178,13 @@ def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bo
             tokens.append(Token(QIDENT, sql[start:i], start))
             continue
         if _ident_start(ch):
-            match = _IDENT_RUN.match(sql, i)
-            i = match.end() if match else i + 1
-            while i < n and _ident_char(sql[i]):  # characters >= 0x80 that are not letters
-                match = _IDENT_TAIL.match(sql, i)
-                i = match.end() if match else i + 1
+            i = _IDENT_RUN.match(sql, i).end()
             tokens.append(Token(WORD, sql[start:i], start))
             continue
         if ch == "$":
-            if nxt.isdigit():
+            if nxt in DIGITS:
                 i += 1
-                while i < n and sql[i].isdigit():
+                while i < n and sql[i] in DIGITS:
                     i += 1
                 tokens.append(Token(PARAM, sql[start:i], start))
                 continue
@@ -182,7 +198,7 @@ def tokenize(sql: str, standard_conforming_strings: bool = True, keep_trivia: bo
             i = close + len(tag)
             tokens.append(Token(DOLLAR, sql[start:i], start))
             continue
-        if ch.isdigit() or (ch == "." and nxt.isdigit()):
+        if ch in DIGITS or (ch == "." and nxt in DIGITS):
             i = _skip_number(sql, i)
             tokens.append(Token(NUMBER, sql[start:i], start))
             continue
@@ -225,32 +241,36 @@ def _skip_block_comment(sql: str, i: int) -> int:
     raise LexError(f"unterminated /* comment at {_line_col(sql, start)}", start)
 
 
-def _skip_string(sql: str, i: int, backslash: bool) -> int:
-    """i is at the opening quote; returns the index after the closing one."""
+_PLAIN = "plain"  # '' and U&'': '' doubles a quote, no backslash escapes
+_ESCAPE = "escape"  # E'' (and '' with standard_conforming_strings off): also backslash escapes
+_BITS = "bits"  # B'' and X'': the first quote ends it ('' is two strings)
+_NEWLINE = re.compile(r"[\n\r]")
+_STRING_STOP = {_PLAIN: re.compile("'"), _ESCAPE: re.compile(r"['\\]"), _BITS: re.compile("'")}
+
+
+def _skip_string(sql: str, i: int, mode: str) -> int:
+    """i is at the opening quote; returns the index after the closing one (scan.l's xq, xe,
+    xus, xb, xh and xqs states: a quote then whitespace holding a newline then a quote goes on)."""
     n = len(sql)
     start = i
     i += 1
-    if not backslash:
-        while True:
-            i = sql.find("'", i)
-            if i < 0:
-                break
-            if i + 1 < n and sql[i + 1] == "'":
-                i += 2
-                continue
-            return i + 1
-        i = n
-    while i < n:
-        ch = sql[i]
-        if backslash and ch == "\\":
-            i += 2
+    stop = _STRING_STOP[mode]
+    while True:
+        m = stop.search(sql, i)
+        if m is None:
+            break
+        j = m.start()
+        if sql[j] == "\\":
+            i = j + 2
             continue
-        if ch == "'":
-            if i + 1 < n and sql[i + 1] == "'":
-                i += 2
-                continue
-            return i + 1
-        i += 1
+        if mode != _BITS and j + 1 < n and sql[j + 1] == "'":
+            i = j + 2
+            continue
+        cont = _QUOTE_CONTINUE.match(sql, j + 1)
+        if cont is not None:
+            i = cont.end()
+            continue
+        return j + 1
     raise LexError(f"unterminated quoted string at {_line_col(sql, start)}", start)
 
 
@@ -278,7 +298,7 @@ def _dollar_tag_end(sql: str, i: int) -> int | None:
         return j + 1
     if j < n and _ident_start(sql[j]):
         j += 1
-        while j < n and (sql[j].isalnum() or sql[j] == "_" or ord(sql[j]) >= 0x80):
+        while j < n and (_ident_start(sql[j]) or sql[j] in DIGITS):
             j += 1
         if j < n and sql[j] == "$":
             return j + 1
@@ -289,23 +309,23 @@ def _skip_number(sql: str, i: int) -> int:
     n = len(sql)
     if sql.startswith(("0x", "0X", "0o", "0O", "0b", "0B"), i):
         i += 2
-        while i < n and (sql[i].isalnum() or sql[i] == "_"):
+        while i < n and (_ident_start(sql[i]) or sql[i] in DIGITS):
             i += 1
         return i
-    while i < n and (sql[i].isdigit() or sql[i] == "_"):
+    while i < n and (sql[i] in DIGITS or sql[i] == "_"):
         i += 1
     # "1..2" is not a decimal (array slices use it)
     if i < n and sql[i] == "." and not sql.startswith("..", i):
         i += 1
-        while i < n and (sql[i].isdigit() or sql[i] == "_"):
+        while i < n and (sql[i] in DIGITS or sql[i] == "_"):
             i += 1
     if i < n and sql[i] in "eE":
         j = i + 1
         if j < n and sql[j] in "+-":
             j += 1
-        if j < n and sql[j].isdigit():
+        if j < n and sql[j] in DIGITS:
             i = j
-            while i < n and sql[i].isdigit():
+            while i < n and sql[i] in DIGITS:
                 i += 1
     return i
 
@@ -354,7 +374,7 @@ def split_statements(sql: str, standard_conforming_strings: bool = True) -> list
     def flush(end: int) -> None:
         if current:
             begin = current[0].start
-            statements.append(Statement(sql[begin:end].strip(), list(current), begin))
+            statements.append(Statement(sql[begin:end].strip(PG_SPACE), list(current), begin))
             current.clear()
 
     for idx, tok in enumerate(tokens):
@@ -368,7 +388,15 @@ def split_statements(sql: str, standard_conforming_strings: bool = True) -> list
                 continue
         elif tok.kind == WORD and current and _is_routine_definition(current):
             word = tok.upper
-            atomic = word == "BEGIN" and idx + 1 < len(tokens) and tokens[idx + 1].upper == "ATOMIC"
+            # The body's BEGIN ATOMIC stands outside every parenthesis: "(begin atomic)" is a
+            # parameter named begin of type atomic.
+            atomic = (
+                word == "BEGIN"
+                and paren == 0
+                and idx + 1 < len(tokens)
+                and tokens[idx + 1].kind == WORD
+                and tokens[idx + 1].upper == "ATOMIC"
+            )
             if atomic or (word == "CASE" and block > 0):
                 block += 1
             elif word == "END" and block > 0:

@@ -15,6 +15,7 @@ import math
 import re
 from dataclasses import dataclass, field
 
+from ..quoting import quote_ident as _quote_ident
 from . import DEFAULT_SETTINGS, DiagnoseError, read_settings
 from .lexer import NUMBER, OP, PARAM, PUNCT, QIDENT, STRING, WORD, LexError, Token, tokenize
 
@@ -76,17 +77,6 @@ class Node:
     def removed(self, key: str) -> float:
         """Rows removed (EXPLAIN prints a per-loop average), total over the loops."""
         return float(self.data.get(key) or 0) * max(self.loops, 1)
-
-
-def _quote_ident(name: str) -> str:
-    if (
-        name
-        and (name[0].isalpha() or name[0] == "_")
-        and name == name.lower()
-        and name.replace("_", "a").isalnum()
-    ):
-        return name
-    return '"' + name.replace('"', '""') + '"'
 
 
 def load_plan(plan) -> dict:

@@ -1,21 +1,29 @@
 # ruff: noqa: E501 -- messages and suggestions read better unbroken
 """Query lint: anti-patterns in one SQL statement, each with a suggestion.
 
-The statement is checked by wedopt's lexer (exactly one statement, a real SQL command),
-parsed with sqlglot's postgres dialect, and the catalog (through plpy, when given) tells
-table sizes, column types and which columns lead an index.
+In the server, what the text is (exactly one statement, its kind, its target tables and a few
+clauses) is decided by PostgreSQL's own parser (wedopt._parse_statements): lint takes every
+statement the server accepts. The rules that read expressions (LIKE patterns, functions on
+columns, casts, OR chains...) work on a tree from sqlglot's postgres dialect; where sqlglot
+cannot read a statement the server accepts, the rules that the server's facts serve still
+run (no WHERE on UPDATE/DELETE, SELECT * in a join, large OFFSET) and one finding says in
+plain words which rules were not applied. The catalog (through plpy, when given) tells table
+sizes, column types and which columns lead an index.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
-from dataclasses import dataclass
+import logging
+from dataclasses import dataclass, field
 
 import sqlglot
 from sqlglot import exp
 
+from ..quoting import fold_unquoted, quote_ident, quote_qualified
 from . import DEFAULT_SETTINGS, DiagnoseError, read_settings
-from .lexer import SQL_COMMANDS, WORD, LexError, split_statements
+from .lexer import PG_SPACE, SQL_COMMANDS, WORD, LexError, split_statements
 
 INTEGER_TYPES = frozenset({"smallint", "integer", "bigint"})
 NUMERIC_TYPES = INTEGER_TYPES | {"numeric", "real", "double precision"}
@@ -23,6 +31,38 @@ TEXT_PREFIXES = ("text", "character", "varchar", "citext", "name")
 COMPARISONS = (exp.EQ, exp.NEQ, exp.GT, exp.GTE, exp.LT, exp.LTE)
 
 NOT_SQL_HINT = "Pass one SQL statement, e.g. SELECT ... FROM ... WHERE ..."
+# Statements that are, or hold, a query the tree rules are about.
+QUERY_NODES = frozenset({"SelectStmt", "InsertStmt", "UpdateStmt", "DeleteStmt", "MergeStmt"})
+# The rules that need sqlglot's tree, by the name a reader recognizes.
+TREE_RULES = (
+    "no WHERE on a big table",
+    "leading-wildcard LIKE",
+    "function on an indexed column",
+    "implicit cast",
+    "NOT IN (subquery)",
+    "OR chains",
+    "ORDER BY random()",
+)
+
+
+@dataclass
+class ServerFacts:
+    """What PostgreSQL's parser says of the statement (a row of wedopt._parse_statements)."""
+
+    node_type: str
+    command_tag: str
+    relations: list = field(default_factory=list)
+    options: list = field(default_factory=list)
+    inner_node_type: str | None = None
+
+    def option(self, name: str) -> str | bool | None:
+        """True for a bare option, its value for name=value, None when absent."""
+        for opt in self.options:
+            if opt == name:
+                return True
+            if opt.startswith(name + "="):
+                return opt[len(name) + 1 :]
+        return None
 
 
 @dataclass
@@ -54,7 +94,7 @@ class LintFinding:
 
 def parse_one(query: str, standard_conforming_strings: bool = True) -> exp.Expression:
     """The one statement of query, parsed; DiagnoseError when it is not exactly one SQL statement."""
-    if query is None or not query.strip():
+    if query is None or not query.strip(PG_SPACE):
         raise DiagnoseError("22023", "wedopt: the query is empty", NOT_SQL_HINT)
     try:
         statements = split_statements(query, standard_conforming_strings)
@@ -74,21 +114,48 @@ def parse_one(query: str, standard_conforming_strings: bool = True) -> exp.Expre
             f"wedopt: not an SQL statement (it starts with {first.text[:40] if first else 'nothing'!r})",
             NOT_SQL_HINT,
         )
-    try:
-        parsed = sqlglot.parse(stmt.text, read="postgres")
-    except sqlglot.errors.SqlglotError as exc:
+    tree = read_tree(stmt.text)
+    if tree is None:
+        # Without a server there is no PostgreSQL parser to ask whether the text is valid.
         raise DiagnoseError(
-            "42601", f"wedopt: the query does not parse: {str(exc).splitlines()[0][:300]}", NOT_SQL_HINT
-        ) from None
-    parsed = [p for p in parsed if p is not None]
-    if len(parsed) != 1:
-        raise DiagnoseError("42601", "wedopt: the query does not parse as one statement", NOT_SQL_HINT)
+            "42601",
+            "wedopt: the query could not be read without a server",
+            "Lint it with wedopt.lint_query() in the server, where PostgreSQL's own parser reads it.",
+        )
+    return tree
+
+
+def read_tree(statement: str) -> exp.Expression | None:
+    """sqlglot's tree of one statement, or None where sqlglot cannot read it (whatever it raises)."""
+    log = logging.getLogger("sqlglot")
+    level = log.level
+    log.setLevel(logging.CRITICAL)  # its "falling back to a Command" warnings would reach the server log
+    try:
+        parsed = [p for p in sqlglot.parse(statement, read="postgres") if p is not None]
+    except Exception:  # ParseError, TokenError, and a RecursionError or KeyError on odd input
+        return None
+    finally:
+        log.setLevel(level)
+    if len(parsed) != 1 or isinstance(parsed[0], exp.Command):
+        return None  # exp.Command: sqlglot kept the text without reading it
     return parsed[0]
 
 
+def _name(node) -> str:
+    """The name PostgreSQL gives an identifier as written: folded to lower case unless quoted."""
+    if isinstance(node, exp.Identifier):
+        return node.this if node.args.get("quoted") else fold_unquoted(node.this)
+    return fold_unquoted(str(node))
+
+
 def _qualified(table: exp.Table) -> str:
-    parts = [p for p in (table.catalog, table.db, table.name) if p]
-    return ".".join(exp.to_identifier(p).sql(dialect="postgres") for p in parts)
+    """schema.table as SQL, each part quoted as quote_ident() would."""
+    parts = [table.args.get(k) for k in ("catalog", "db", "this")]
+    return quote_qualified(*(_name(p) for p in parts if p is not None and str(p)))
+
+
+def _column_sql(col: exp.Column) -> str:
+    return quote_ident(_name(col.this)) if col.this is not None else "<column>"
 
 
 class Catalog:
@@ -174,10 +241,10 @@ class Linter:
         """The table a column belongs to and its type, when the catalog knows."""
         if col.table:
             info = self.aliases.get(col.table)
-            return info, (info.columns or {}).get(col.name) if info else None
-        candidates = [i for _, i in self.tables if i and col.name in (i.columns or {})]
+            return info, (info.columns or {}).get(_name(col.this)) if info else None
+        candidates = [i for _, i in self.tables if i and _name(col.this) in (i.columns or {})]
         if len(candidates) == 1:
-            return candidates[0], candidates[0].columns[col.name]
+            return candidates[0], candidates[0].columns[_name(col.this)]
         return None, None
 
     def run(self) -> list[LintFinding]:
@@ -211,16 +278,18 @@ class Linter:
                 continue
             table = node.this if isinstance(node.this, exp.Table) else node.find(exp.Table)
             name = _qualified(table) if table else "?"
-            info = self.catalog.table(name) if table else None
-            kind = "UPDATE" if isinstance(node, exp.Update) else "DELETE"
-            rows = f" (~{info.reltuples:,.0f} rows)" if info and info.reltuples and info.reltuples > 0 else ""
-            self.add(
-                "dml_without_where", 90 if self.big(info) else 75,
-                f"{kind} of {name}{rows} has no WHERE clause: it changes every row",
-                "Add a WHERE clause; to empty a table on purpose use TRUNCATE" if kind == "DELETE"
-                else "Add a WHERE clause limiting the rows to change",
-                table=name, reltuples=info.reltuples if info else None,
-            )  # fmt: skip
+            self.dml_without_where("UPDATE" if isinstance(node, exp.Update) else "DELETE", name)
+
+    def dml_without_where(self, kind: str, name: str) -> None:
+        info = self.catalog.table(name) if name != "?" else None
+        rows = f" (~{info.reltuples:,.0f} rows)" if info and info.reltuples and info.reltuples > 0 else ""
+        self.add(
+            "dml_without_where", 90 if self.big(info) else 75,
+            f"{kind} of {name}{rows} has no WHERE clause: it changes every row",
+            "Add a WHERE clause; to empty a table on purpose use TRUNCATE" if kind == "DELETE"
+            else "Add a WHERE clause limiting the rows to change",
+            table=name, reltuples=info.reltuples if info else None,
+        )  # fmt: skip
 
     def rule_unbounded_select(self, select: exp.Select) -> None:
         if select.args.get("where") or select.args.get("limit") or select.args.get("group"):
@@ -251,13 +320,16 @@ class Linter:
             if isinstance(e, exp.Star) or (isinstance(e, exp.Column) and e.is_star)
         ]
         if stars:
-            self.add(
-                "select_star_join", 30,
-                "SELECT * in a join returns every column of every joined table (duplicated keys, wide rows, "
-                "no index-only scans, breaks when a table gains a column)",
-                "List the columns the caller needs",
-                tables=[n for n, _ in self.tables],
-            )  # fmt: skip
+            self.select_star_join([n for n, _ in self.tables])
+
+    def select_star_join(self, tables: list) -> None:
+        self.add(
+            "select_star_join", 30,
+            "SELECT * in a join returns every column of every joined table (duplicated keys, wide rows, "
+            "no index-only scans, breaks when a table gains a column)",
+            "List the columns the caller needs",
+            tables=tables,
+        )  # fmt: skip
 
     def rule_order_by_random(self, select: exp.Select) -> None:
         order = select.args.get("order")
@@ -285,13 +357,16 @@ class Linter:
                 n = int(float(value.this))
             except ValueError:
                 return
-            if n >= self.s["diagnose.large_offset"]:
-                self.add(
-                    "large_offset", 45,
-                    f"OFFSET {n:,}: the server produces and throws away {n:,} rows for every page",
-                    "Use keyset paging: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n",
-                    offset=n,
-                )  # fmt: skip
+            self.large_offset(n)
+
+    def large_offset(self, n: int) -> None:
+        if n >= self.s["diagnose.large_offset"]:
+            self.add(
+                "large_offset", 45,
+                f"OFFSET {n:,}: the server produces and throws away {n:,} rows for every page",
+                "Use keyset paging: WHERE (sort_key, id) > (last_sort_key, last_id) ORDER BY sort_key, id LIMIT n",
+                offset=n,
+            )  # fmt: skip
 
     def rule_leading_wildcard(self, node: exp.Expression) -> None:
         pattern = node.expression
@@ -302,10 +377,11 @@ class Linter:
         op = "ILIKE" if isinstance(node, exp.ILike) else "LIKE"
         target = info.name if info else "<table>"
         colname = col.name if col is not None else "<column>"
+        colsql = _column_sql(col) if col is not None else "<column>"
         self.add(
             "leading_wildcard_like", 45,
             f"{op} '{pattern.this}' starts with a wildcard: a btree index on {colname} cannot be used",
-            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colname} gin_trgm_ops);"
+            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colsql} gin_trgm_ops);"
             "  -- or full-text search (to_tsvector / tsquery)",
             column=colname, pattern=pattern.this,
         )  # fmt: skip
@@ -321,7 +397,7 @@ class Linter:
                 continue
             col = cols[0]
             info, _ = self.column_info(col)
-            if info is not None and col.name not in info.indexed:
+            if info is not None and _name(col.this) not in info.indexed:
                 continue  # the column has no index for the function to defeat
             expr = side.sql(dialect="postgres")
             target = info.name if info else "<table>"
@@ -415,18 +491,61 @@ def _unqualify(node: exp.Expression) -> str:
     return node.sql(dialect="postgres")
 
 
+class FactLinter(Linter):
+    """The rules PostgreSQL's parse serves, for a statement sqlglot cannot read."""
+
+    def __init__(self, facts: ServerFacts, settings: dict, catalog: Catalog):
+        super().__init__(exp.Anonymous(this="unread"), settings, catalog)
+        self.facts = facts
+
+    def run(self) -> list[LintFinding]:
+        f = self.facts
+        if f.node_type in ("UpdateStmt", "DeleteStmt") and not f.option("where"):
+            self.dml_without_where(f.command_tag, f.relations[0] if f.relations else "?")
+        if f.node_type == "SelectStmt":
+            if f.option("star") and f.option("join"):
+                self.select_star_join(list(f.relations))
+            offset = f.option("offset")
+            if isinstance(offset, str) and offset.isdigit():
+                self.large_offset(int(offset))
+        if f.node_type in QUERY_NODES or f.inner_node_type in QUERY_NODES:
+            self.add(
+                "rules_not_applied", 0,
+                f"Not every rule could read this {f.command_tag} statement: PostgreSQL accepts it, but "
+                "wedopt's reader of SQL expressions does not understand all of it, so these rules were not "
+                f"applied: {', '.join(TREE_RULES)}. The checks that PostgreSQL's own parse serves "
+                "(no WHERE on UPDATE/DELETE, SELECT * in a join, large OFFSET) were made",
+                None,
+                statement=f.command_tag, rules_not_applied=list(TREE_RULES),
+            )  # fmt: skip
+        self.findings.sort(key=lambda x: -x.severity)
+        return self.findings
+
+
+def lint_statement(statement: str, settings: dict, catalog: Catalog, facts: ServerFacts) -> list[LintFinding]:
+    """Findings for one statement the server's parser has accepted: never a refusal."""
+    tree = read_tree(statement)
+    if tree is not None:
+        with contextlib.suppress(Exception):  # a rule met a tree shape it does not know: fall back
+            return Linter(tree, settings, catalog).run()
+    return FactLinter(facts, settings, catalog).run()
+
+
 def lint(query: str, settings: dict | None = None, catalog: Catalog | None = None) -> list[LintFinding]:
-    """Findings for one statement; pure Python unless catalog has a plpy."""
+    """Findings for one statement without a server (pure Python: wedopt's lexer, then sqlglot)."""
     tree = parse_one(query)
     return Linter(tree, settings or dict(DEFAULT_SETTINGS), catalog or Catalog(None)).run()
 
 
-def lint_query(plpy, query: str, schema: str) -> list[dict]:
-    """Rows of wedopt._lint_query(query)."""
-    try:
-        scs = plpy.execute("SELECT pg_catalog.current_setting('standard_conforming_strings') AS v")[0]["v"]
-        tree = parse_one(query, scs == "on")
-        settings = read_settings(plpy, schema)
-        return [f.row() for f in Linter(tree, settings, Catalog(plpy)).run()]
-    except DiagnoseError as err:
-        err.raise_in(plpy)
+def lint_query(plpy, stmt: dict, schema: str) -> list[dict]:
+    """Rows of wedopt._lint_query(): stmt is the one row of wedopt._parse_statements() for the
+    caller's text (statement, node_type, command_tag, relations, options, inner_node_type)."""
+    facts = ServerFacts(
+        stmt["node_type"],
+        stmt["command_tag"],
+        list(stmt.get("relations") or ()),
+        list(stmt.get("options") or ()),
+        stmt.get("inner_node_type"),
+    )
+    settings = read_settings(plpy, schema)
+    return [f.row() for f in lint_statement(stmt["statement"], settings, Catalog(plpy), facts)]

@@ -13,6 +13,7 @@ AS $$
 DECLARE
     v_max bigint;
     v_check record;
+    v_sql text;
     v_plan json;
     v_options text;
     v_target text;
@@ -55,14 +56,33 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value', HINT = 'E.g. ''30s''; ''0'' means no limit.';
     END IF;
 
-    BEGIN
-        SELECT c.* INTO v_check FROM @extschema@._explain_check(query) AS c;
-    EXCEPTION WHEN OTHERS THEN
-        GET STACKED DIAGNOSTICS
-            err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
-            err_detail = PG_EXCEPTION_DETAIL, err_hint = PG_EXCEPTION_HINT;
-        PERFORM @extschema@._raise_clean(err_state, err_message, err_detail, err_hint);
-    END;
+    -- What the text is, PostgreSQL's own parser decides (under this session's settings):
+    -- exactly one statement, of a kind EXPLAIN plans. Nothing of the caller's text runs before.
+    SELECT p.*, pg_catalog.count(*) OVER () AS n INTO v_check
+    FROM @extschema@._parse_statements_checked(query, 'the query') AS p
+    ORDER BY p.stmt_no
+    LIMIT 1;
+    IF v_check.n IS NULL THEN
+        RAISE EXCEPTION 'wedopt: the query holds no statement, only comments or semicolons'
+            USING ERRCODE = 'syntax_error',
+                  HINT = 'Pass one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
+    END IF;
+    IF v_check.n OPERATOR(pg_catalog.<>) 1 THEN
+        RAISE EXCEPTION 'wedopt: exactly one statement is expected; PostgreSQL''s parser sees % in the text', v_check.n
+            USING ERRCODE = 'syntax_error',
+                  DETAIL = 'Nothing was run. A semicolon, or a quote or comment read otherwise than you meant, '
+                  'ends the first statement.',
+                  HINT = 'Pass exactly one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
+    END IF;
+    IF v_check.node_type OPERATOR(pg_catalog.<>) ALL (
+        ARRAY['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']
+    ) THEN
+        RAISE EXCEPTION 'wedopt: % is a utility statement; only queries and data-modifying statements can be explained',
+            v_check.command_tag
+            USING ERRCODE = 'feature_not_supported',
+                  HINT = 'Pass exactly one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement. '
+                  'Utility statements (VACUUM, CREATE, DROP, ALTER, COPY, SET, EXPLAIN, ...) are refused.';
+    END IF;
 
     IF v_check.param_count OPERATOR(pg_catalog.>) 0 AND "analyze" THEN
         RAISE EXCEPTION 'wedopt: the query has $n parameters; it can be planned but not executed (ANALYZE)'
@@ -90,7 +110,9 @@ BEGIN
             ) THEN
                 EXECUTE pg_catalog.format('DEALLOCATE %I', v_prepared);
             END IF;
-            EXECUTE pg_catalog.format('PREPARE %I AS %s', v_prepared, v_check.statement);
+            v_sql := pg_catalog.format('PREPARE %I AS %s', v_prepared, v_check.statement);
+            PERFORM @extschema@._require_one_statement(v_sql, 'PrepareStmt');
+            EXECUTE v_sql;
             PERFORM pg_catalog.set_config('plan_cache_mode', 'force_generic_plan', TRUE);
             v_target := pg_catalog.format(
                 'EXECUTE %I(%s)', v_prepared,
@@ -102,7 +124,9 @@ BEGIN
         -- Always inside a subtransaction that is rolled back: whatever the statement (or a
         -- function it calls) changes does not persist, with or without ANALYZE.
         BEGIN
-            EXECUTE pg_catalog.format('EXPLAIN (%s) %s', v_options, v_target) INTO v_plan;
+            v_sql := pg_catalog.format('EXPLAIN (%s) %s', v_options, v_target);
+            PERFORM @extschema@._require_one_statement(v_sql, 'ExplainStmt');
+            EXECUTE v_sql INTO v_plan;
             RAISE EXCEPTION USING ERRCODE = 'WD001';
         EXCEPTION WHEN SQLSTATE 'WD001' THEN
             NULL;
@@ -139,7 +163,7 @@ $$;
 
 COMMENT ON FUNCTION @extschema@.execute_explain_query(text, boolean, interval) IS
 'wedopt: Runs the caller''s SQL (EXPLAIN, or EXPLAIN ANALYZE for wedopt_admin) of exactly one '
-'query or data-modifying statement, decided by wedopt''s lexer, and returns the plan as json '
+'query or data-modifying statement, decided by PostgreSQL''s own parser, and returns the plan as json '
 '(FORMAT JSON, VERBOSE, SETTINGS, with ANALYZE also BUFFERS). The statement runs in a '
 'subtransaction that is always rolled back; utility statements are refused; $n parameters get '
 'a generic plan; statement_timeout bounds lock waits';
