@@ -49,6 +49,19 @@ def cluster():
         server.destroy()
 
 
+@pytest.fixture(scope="session")
+def standby(cluster):
+    """A hot standby streaming from the session's cluster (pg_basebackup, its own port), built
+    only when a test asks for it; stopped and removed at the end."""
+    if not isinstance(cluster, pgcluster.Cluster):
+        pytest.skip("a streaming standby needs the local cluster backend")
+    server = pgcluster.create_standby(cluster)
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
 def _admin_connect(cluster, dbname="postgres"):
     return psycopg.connect(cluster.conninfo(dbname), autocommit=True)
 
