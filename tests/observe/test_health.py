@@ -400,3 +400,34 @@ def test_every_lint_of_the_extension_runs_on_its_own(db):
     finally:
         db.execute("ALTER EXTENSION wedopt DROP FUNCTION wedopt._health_zz_planted()")
         db.execute("DROP FUNCTION wedopt._health_zz_planted()")
+
+
+def test_missing_index_not_raised_by_a_load_and_index_builds(db):
+    # CREATE INDEX reads the whole table and counts as a sequential scan: a table only loaded
+    # and indexed was flagged. The scans of index builds are not what queries did.
+    set_(db, "observe.seq_scan_min_rows", "1000")
+    db.execute("CREATE TABLE public.guest (id int, wedding_id int, note text)")
+    db.execute("INSERT INTO public.guest SELECT g, g % 50, md5(g::text) FROM generate_series(1, 5000) g")
+    db.execute("ANALYZE public.guest")
+    db.execute("CREATE INDEX guest_id ON public.guest (id)")
+    db.execute("CREATE INDEX CONCURRENTLY guest_wedding ON public.guest (wedding_id)")
+    flush_stats(db)
+    counters = db.execute(
+        "SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_all_tables"
+        " WHERE relid = 'public.guest'::regclass"
+    ).fetchone()
+    assert counters[0] >= 3 and counters[1] == 0  # the builds' scans: 1 + 2 (CONCURRENTLY)
+    assert findings(db, "missing_index") == {}
+    # Real queries reading the whole table (no index on note): now it is a finding.
+    for _ in range(3):
+        db.execute("SELECT * FROM public.guest WHERE note = 'x'").fetchall()
+    flush_stats(db)
+    found = findings(db, "missing_index")
+    meta = found["public.guest"][4]
+    assert meta["seq_scan"] == 3 and meta["maintenance_scans"] == 3 and meta["idx_scan"] == 0
+    assert "sequential scans of queries" in found["public.guest"][2]
+    db.execute("CREATE INDEX guest_note ON public.guest (note)")
+    for _ in range(5):
+        db.execute("SELECT * FROM public.guest WHERE note = 'x'").fetchall()
+    flush_stats(db)
+    assert findings(db, "missing_index") == {}
