@@ -11,11 +11,15 @@ pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 # Read-only: called on the standby with sensible arguments; each must succeed.
 READ_ONLY = {
     "wedopt._analyze_plan(text)": "SELECT * FROM wedopt._analyze_plan(%(plan)s)",
+    "wedopt._granted_to_untrusted(aclitem[],oid,\"char\",text[])": (
+        "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}')"
+    ),
     "wedopt._explain_check(text)": "SELECT * FROM wedopt._explain_check('SELECT 1')",
     "wedopt._lint_query(text)": "SELECT * FROM wedopt._lint_query('SELECT * FROM public.booking')",
     "wedopt._load_python()": "SELECT wedopt._load_python()",
     "wedopt._require_primary(text)": None,  # raises on a standby by design: checked below
     "wedopt._setting_definition(text)": "SELECT wedopt._setting_definition('aggressiveness')",
+    "wedopt._untrusted_roles()": "SELECT * FROM wedopt._untrusted_roles()",
     "wedopt._user_schemas()": "SELECT * FROM wedopt._user_schemas()",
     "wedopt._version_info()": "SELECT * FROM wedopt._version_info()",
     "wedopt.analyze_plan(json)": "SELECT * FROM wedopt.analyze_plan(%(plan)s::json)",
