@@ -16,7 +16,8 @@ AS $$
 #variable_conflict use_column
 BEGIN
     -- current_setting() and auth.*() in a policy are called for every row; wrapped in a
-    -- scalar subquery (SELECT ...) they are an InitPlan, evaluated once per statement.
+    -- scalar subquery (SELECT ...) they are an InitPlan, evaluated once per statement. A call
+    -- right after "( SELECT" (the deparser adds parentheses and casts) counts as wrapped.
     RETURN QUERY
     SELECT
         'policy_per_row_call', 'WARN', 'SECURITY',
@@ -35,7 +36,7 @@ BEGIN
         FROM unnest(ARRAY[pg_get_expr(p.polqual, p.polrelid), pg_get_expr(p.polwithcheck, p.polrelid)]) AS q (expr)
         CROSS JOIN LATERAL regexp_matches(
             regexp_replace(q.expr,
-                '\(\s*SELECT\s+((pg_catalog\.)?current_setting|auth\.[[:alnum:]_]+)\s*\(', '(SELECT wrapped(', 'gi'),
+                '\(\s*SELECT[\s(]+((pg_catalog\.)?current_setting|auth\.[[:alnum:]_]+)\s*\(', '(SELECT wrapped(', 'gi'),
             '\m((?:pg_catalog\.)?current_setting|auth\.[[:alnum:]_]+)\s*\(', 'gi'
         ) AS m (call)
     ) AS e
