@@ -1,7 +1,7 @@
 CREATE OR REPLACE FUNCTION @extschema@._granted_to_untrusted(
-    p_acl aclitem [], p_owner oid, p_kind "char", p_privileges text []
+    p_acl aclitem[], p_owner oid, p_kind text, p_privileges text[]
 )
-RETURNS text []
+RETURNS text[]
 LANGUAGE sql
 STABLE
 SECURITY INVOKER
@@ -15,7 +15,7 @@ AS $$
     WHERE
         (u.oid = 0 OR NOT pg_has_role(u.oid, p_owner, 'USAGE'))
         AND EXISTS (
-            SELECT FROM aclexplode(coalesce(p_acl, acldefault(p_kind, p_owner))) AS x
+            SELECT FROM aclexplode(coalesce(p_acl, acldefault(p_kind::"char", p_owner))) AS x
             WHERE
                 x.privilege_type = ANY (p_privileges)
                 AND (x.grantee = 0 OR (u.oid <> 0 AND pg_has_role(u.oid, x.grantee, 'USAGE')))
@@ -23,8 +23,8 @@ AS $$
         );
 $$;
 
-COMMENT ON FUNCTION @extschema@._granted_to_untrusted(aclitem [], oid, "char", text []) IS
+COMMENT ON FUNCTION @extschema@._granted_to_untrusted(aclitem[], oid, text, text[]) IS
 'wedopt: which untrusted roles (observe.untrusted_roles) an ACL gives one of the privileges, '
 'directly, through PUBLIC or through role membership; NULL when none';
 
-GRANT EXECUTE ON FUNCTION @extschema@._granted_to_untrusted(aclitem [], oid, "char", text []) TO wedopt_monitor;
+GRANT EXECUTE ON FUNCTION @extschema@._granted_to_untrusted(aclitem[], oid, text, text[]) TO wedopt_monitor;
