@@ -33,7 +33,9 @@ BEGIN
             ARRAY['INSERT', 'UPDATE', 'DELETE']) AS roles
     ) AS g
     WHERE
-        t.relkind IN ('r', 'p') AND NOT t.relispartition AND NOT t.relrowsecurity AND g.roles IS NOT NULL
+        t.relkind IN ('r', 'p') AND NOT t.relispartition AND NOT t.relrowsecurity
+        -- a default ACL (NULL) grants nothing to anyone but the owner
+        AND t.relacl IS NOT NULL AND g.roles IS NOT NULL
         AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = t.oid AND d.deptype = 'e');
 END
 $$;

@@ -31,7 +31,7 @@ BEGIN
         SELECT @extschema@._granted_to_untrusted(v.relacl, v.relowner, 'r', ARRAY['SELECT']) AS roles
     ) AS g
     WHERE
-        v.relkind = 'v' AND g.roles IS NOT NULL
+        v.relkind = 'v' AND v.relacl IS NOT NULL AND g.roles IS NOT NULL
         AND NOT coalesce(EXISTS (
             SELECT FROM unnest(v.reloptions) AS o (opt)
             WHERE lower(o.opt) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1')

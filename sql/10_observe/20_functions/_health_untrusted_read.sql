@@ -34,7 +34,7 @@ BEGIN
         SELECT @extschema@._granted_to_untrusted(c.relacl, c.relowner, 'r', ARRAY['SELECT']) AS roles
     ) AS g
     WHERE
-        c.relkind IN ('m', 'f') AND g.roles IS NOT NULL
+        c.relkind IN ('m', 'f') AND c.relacl IS NOT NULL AND g.roles IS NOT NULL
         AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = c.oid AND d.deptype = 'e');
 END
 $$;
