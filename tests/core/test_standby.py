@@ -11,8 +11,8 @@ pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 # Read-only: called on the standby with sensible arguments; each must succeed.
 READ_ONLY = {
     "wedopt._analyze_plan(text)": "SELECT * FROM wedopt._analyze_plan(%(plan)s)",
-    "wedopt._granted_to_untrusted(aclitem[],oid,text,text[])": (
-        "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}')"
+    "wedopt._granted_to_untrusted(aclitem[],oid,text,text[],oid[])": (
+        "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}', '{0}')"
     ),
     "wedopt._explain_check(text)": "SELECT * FROM wedopt._explain_check('SELECT 1')",
     "wedopt._lint_query(text)": "SELECT * FROM wedopt._lint_query('SELECT * FROM public.booking')",

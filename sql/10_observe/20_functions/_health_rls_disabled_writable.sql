@@ -14,6 +14,8 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_untrusted oid[] := ARRAY(SELECT u.oid FROM @extschema@._untrusted_roles() AS u);
 BEGIN
     RETURN QUERY
     SELECT
@@ -30,7 +32,7 @@ BEGIN
     JOIN @extschema@._user_schemas() AS n ON t.relnamespace = n.oid
     CROSS JOIN LATERAL (
         SELECT @extschema@._granted_to_untrusted(t.relacl, t.relowner, 'r',
-            ARRAY['INSERT', 'UPDATE', 'DELETE']) AS roles
+            ARRAY['INSERT', 'UPDATE', 'DELETE'], v_untrusted) AS roles
     ) AS g
     WHERE
         t.relkind IN ('r', 'p') AND NOT t.relispartition AND NOT t.relrowsecurity

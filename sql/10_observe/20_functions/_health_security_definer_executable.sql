@@ -14,6 +14,8 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_untrusted oid[] := ARRAY(SELECT u.oid FROM @extschema@._untrusted_roles() AS u);
 BEGIN
     -- A definer that does not pin search_path is security_definer_search_path's finding
     -- (fix that first); once pinned, who may call it is this one.
@@ -32,7 +34,8 @@ BEGIN
     FROM pg_proc AS p
     JOIN @extschema@._user_schemas() AS n ON p.pronamespace = n.oid
     CROSS JOIN LATERAL (
-        SELECT @extschema@._granted_to_untrusted(p.proacl, p.proowner, 'f', ARRAY['EXECUTE']) AS roles
+        SELECT @extschema@._granted_to_untrusted(p.proacl, p.proowner, 'f', ARRAY['EXECUTE'], v_untrusted)
+            AS roles
     ) AS g
     WHERE
         p.prosecdef AND g.roles IS NOT NULL

@@ -14,6 +14,8 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_untrusted oid[] := ARRAY(SELECT u.oid FROM @extschema@._untrusted_roles() AS u);
 BEGIN
     RETURN QUERY
     SELECT
@@ -28,7 +30,8 @@ BEGIN
     FROM pg_class AS v
     JOIN @extschema@._user_schemas() AS n ON v.relnamespace = n.oid
     CROSS JOIN LATERAL (
-        SELECT @extschema@._granted_to_untrusted(v.relacl, v.relowner, 'r', ARRAY['SELECT']) AS roles
+        SELECT @extschema@._granted_to_untrusted(v.relacl, v.relowner, 'r', ARRAY['SELECT'], v_untrusted)
+            AS roles
     ) AS g
     WHERE
         v.relkind = 'v' AND v.relacl IS NOT NULL AND g.roles IS NOT NULL

@@ -14,6 +14,8 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 #variable_conflict use_column
+DECLARE
+    v_untrusted oid[] := ARRAY(SELECT u.oid FROM @extschema@._untrusted_roles() AS u);
 BEGIN
     -- Neither obeys row-level security: whoever may read them reads every row.
     RETURN QUERY
@@ -31,7 +33,8 @@ BEGIN
     FROM pg_class AS c
     JOIN @extschema@._user_schemas() AS n ON c.relnamespace = n.oid
     CROSS JOIN LATERAL (
-        SELECT @extschema@._granted_to_untrusted(c.relacl, c.relowner, 'r', ARRAY['SELECT']) AS roles
+        SELECT @extschema@._granted_to_untrusted(c.relacl, c.relowner, 'r', ARRAY['SELECT'], v_untrusted)
+            AS roles
     ) AS g
     WHERE
         c.relkind IN ('m', 'f') AND c.relacl IS NOT NULL AND g.roles IS NOT NULL
