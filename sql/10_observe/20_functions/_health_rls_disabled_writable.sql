@@ -38,7 +38,9 @@ BEGIN
         t.relkind IN ('r', 'p') AND NOT t.relispartition AND NOT t.relrowsecurity
         -- a default ACL (NULL) grants nothing to anyone but the owner
         AND t.relacl IS NOT NULL AND g.roles IS NOT NULL
-        AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = t.oid AND d.deptype = 'e');
+        AND NOT EXISTS (SELECT FROM pg_depend AS d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+        );
 END
 $$;
 

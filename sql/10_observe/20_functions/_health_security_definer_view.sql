@@ -39,7 +39,9 @@ BEGIN
             SELECT FROM unnest(v.reloptions) AS o (opt)
             WHERE lower(o.opt) IN ('security_invoker=true', 'security_invoker=on', 'security_invoker=1')
         ), FALSE)
-        AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = v.oid AND d.deptype = 'e');
+        AND NOT EXISTS (SELECT FROM pg_depend AS d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = v.oid AND d.deptype = 'e'
+        );
 END
 $$;
 

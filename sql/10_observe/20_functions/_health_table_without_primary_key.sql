@@ -28,7 +28,9 @@ BEGIN
     WHERE
         t.relkind IN ('r', 'p') AND NOT t.relispartition
         AND NOT EXISTS (SELECT FROM pg_constraint AS k WHERE k.conrelid = t.oid AND k.contype = 'p')
-        AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = t.oid AND d.deptype = 'e');
+        AND NOT EXISTS (SELECT FROM pg_depend AS d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = t.oid AND d.deptype = 'e'
+        );
 END
 $$;
 

@@ -38,7 +38,9 @@ BEGIN
     ) AS g
     WHERE
         c.relkind IN ('m', 'f') AND c.relacl IS NOT NULL AND g.roles IS NOT NULL
-        AND NOT EXISTS (SELECT FROM pg_depend AS d WHERE d.objid = c.oid AND d.deptype = 'e');
+        AND NOT EXISTS (SELECT FROM pg_depend AS d
+            WHERE d.classid = 'pg_class'::regclass AND d.objid = c.oid AND d.deptype = 'e'
+        );
 END
 $$;
 
