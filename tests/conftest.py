@@ -49,6 +49,19 @@ def cluster():
         server.destroy()
 
 
+@pytest.fixture(scope="session")
+def standby(cluster):
+    """A hot standby streaming from the session's cluster (pg_basebackup, its own port), built
+    only when a test asks for it; stopped and removed at the end."""
+    if not isinstance(cluster, pgcluster.Cluster):
+        pytest.skip("a streaming standby needs the local cluster backend")
+    server = pgcluster.create_standby(cluster)
+    try:
+        yield server
+    finally:
+        server.destroy()
+
+
 def _admin_connect(cluster, dbname="postgres"):
     return psycopg.connect(cluster.conninfo(dbname), autocommit=True)
 
@@ -59,6 +72,12 @@ def template_db(cluster):
         conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
         conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
     with _admin_connect(cluster, TEMPLATE_DB) as conn:
+        # As the README advises (and check_health()'s extension_in_public asks): wedopt's
+        # dependencies in their own schema, not in public.
+        conn.execute("CREATE SCHEMA extensions")
+        conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")  # as public had it
+        for dependency in ("pg_stat_statements", "hypopg", "dblink"):
+            conn.execute(f"CREATE EXTENSION {dependency} SCHEMA extensions")
         conn.execute("CREATE EXTENSION wedopt CASCADE")
         for role, member_of in TEST_ROLES.items():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()

@@ -22,6 +22,8 @@ PG_CONFIG = os.environ.get("PG_CONFIG") or (
 )
 RUN_ROOT = Path(tempfile.gettempdir())
 PREFIX = "wedopt-test-"
+# The standby's name, which its walreceiver gives the primary as application_name.
+STANDBY_NAME = "wedopt_test_standby"
 
 SERVER_SETTINGS = {
     "listen_addresses": "''",
@@ -137,13 +139,18 @@ def reap_stale_clusters() -> None:
         shutil.rmtree(root, ignore_errors=True)
 
 
-def create_cluster(extra_settings: dict | None = None) -> Cluster:
-    reap_stale_clusters()
+def _new_root() -> Path:
+    """A run directory that reap_stale_clusters() removes once this pytest is gone."""
     root = Path(tempfile.mkdtemp(prefix=PREFIX, dir=RUN_ROOT))
     (root / "owner.pid").write_text(str(os.getpid()))
     root.chmod(0o755)
     _chown_to_postgres(root)
-    cluster = Cluster(root=root, port=_free_port())
+    return root
+
+
+def create_cluster(extra_settings: dict | None = None) -> Cluster:
+    reap_stale_clusters()
+    cluster = Cluster(root=_new_root(), port=_free_port())
     try:
         subprocess.run(
             _as_postgres(
@@ -176,3 +183,62 @@ def create_cluster(extra_settings: dict | None = None) -> Cluster:
         cluster.destroy()
         raise
     return cluster
+
+
+def create_standby(primary: Cluster) -> Cluster:
+    """A hot standby streaming from primary: pg_basebackup -R (as the postgres OS user) into
+    its own run directory, its own port and socket directory; removed like any cluster."""
+    reap_stale_clusters()
+    standby = Cluster(root=_new_root(), port=_free_port())
+    try:
+        subprocess.run(
+            _as_postgres(
+                [
+                    str(bindir() / "pg_basebackup"),
+                    "-D",
+                    str(standby.datadir),
+                    "-R",
+                    "--wal-method=stream",
+                    "--checkpoint=fast",
+                    "--no-sync",
+                    "-h",
+                    primary.socket_dir,
+                    "-p",
+                    str(primary.port),
+                    "-U",
+                    "postgres",
+                ]
+            ),
+            check=True,
+            capture_output=True,
+            text=True,
+        )
+        settings = dict(primary.settings)
+        settings.update(
+            port=str(standby.port),
+            unix_socket_directories=f"'{standby.socket_dir}'",
+            hot_standby="on",
+            cluster_name=f"'{STANDBY_NAME}'",
+        )
+        standby.settings = settings
+        # The copied postgresql.auto.conf names the primary's port and socket: later lines win.
+        with open(standby.datadir / "postgresql.auto.conf", "a") as fh:
+            fh.write("".join(f"{k} = {v}\n" for k, v in settings.items()))
+        standby.start()
+    except BaseException:
+        standby.destroy()
+        raise
+    return standby
+
+
+def wait_for_replay(primary_conn, standby_conn, timeout: float = 60.0) -> None:
+    """Wait until the standby has replayed everything the primary wrote so far."""
+    lsn = primary_conn.execute("SELECT pg_current_wal_lsn()").fetchone()[0]
+    deadline = time.monotonic() + timeout
+    while True:
+        done = standby_conn.execute("SELECT pg_last_wal_replay_lsn() >= %s::pg_lsn", [lsn]).fetchone()[0]
+        if done:
+            return
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"standby did not replay up to {lsn} within {timeout} s")
+        time.sleep(0.05)

@@ -337,3 +337,97 @@ def test_a_clean_database_has_no_warnings_and_wedopt_is_not_reported(connect):
     rows = monitor.execute("SELECT name, level, object FROM wedopt.check_health()").fetchall()
     assert [r for r in rows if r[1] in ("ERROR", "WARN")] == []
     assert not any(r[2].startswith("wedopt.") for r in rows)
+
+
+def test_standalone_sequence_past_the_warn_line_is_a_finding_not_a_failure(db):
+    # A sequence that feeds no column: check_health() and health_score() used to fail outright
+    # with "null values cannot be formatted as an SQL identifier".
+    db.execute("CREATE SEQUENCE public.invoice_no AS integer")
+    db.execute("SELECT setval('public.invoice_no', 1900000000)")
+    found = findings(db, "sequence_near_exhaustion")
+    level, category, detail, remediation, meta = found["public.invoice_no"]
+    assert (level, category) == ("WARN", "INTEGRITY")  # 88.5 %: over 80, under 95 (moderate)
+    assert "of its range" in detail
+    assert remediation == "ALTER SEQUENCE public.invoice_no AS bigint;"
+    assert meta["fed_column"] is None
+    score, breakdown = db.execute("SELECT score, breakdown FROM wedopt.health_score()").fetchone()
+    assert breakdown["INTEGRITY"]["findings"]["sequence_near_exhaustion"] == 1
+    assert "lint_failed" not in breakdown["MAINTENANCE"]["findings"]
+    db.execute(remediation)
+    assert findings(db, "sequence_near_exhaustion") == {}
+
+
+def test_a_failing_lint_is_a_finding_and_the_other_lints_still_run(db):
+    # A registered integrity check whose column was dropped since: its lint errors (42703).
+    db.execute("CREATE TABLE public.booking (id int, venue_id int, event_date date)")
+    db.execute("SELECT wedopt.register_integrity_check('public.booking', 'venue_id', 'event_date')")
+    db.execute("ALTER TABLE public.booking DROP COLUMN venue_id")
+    rows = db.execute("SELECT name, level, object, detail, metadata FROM wedopt.check_health()").fetchall()
+    failed = [r for r in rows if r[0] == "lint_failed"]
+    assert len(failed) == 1
+    _, level, obj, detail, meta = failed[0]
+    assert level == "ERROR" and obj == "wedopt._health_double_booking()"
+    assert meta["sqlstate"] == "42703" and "does not exist" in meta["message"]
+    assert "42703" in detail
+    # The other lints ran: the table still has no primary key.
+    assert ("table_without_primary_key", "public.booking") in {(r[0], r[2]) for r in rows}
+    db.execute("SELECT score FROM wedopt.health_score()").fetchone()
+
+
+def test_every_lint_of_the_extension_runs_on_its_own(db):
+    # A lint added to the extension is picked up by its name; when it raises, the error is a
+    # finding with its SQLSTATE and message. A _health_ function outside the extension is not run.
+    db.execute(
+        "CREATE FUNCTION wedopt._health_zz_planted() RETURNS TABLE (name text, level text, category text,"
+        " object text, detail text, remediation text, metadata jsonb) LANGUAGE plpgsql AS"
+        " $$BEGIN RAISE EXCEPTION 'planted failure' USING ERRCODE = '22012'; END$$"
+    )
+    db.execute(
+        "CREATE FUNCTION public._health_outsider() RETURNS TABLE (name text, level text, category text,"
+        " object text, detail text, remediation text, metadata jsonb) LANGUAGE sql AS"
+        " $$SELECT 'outsider', 'ERROR', 'SECURITY', 'x', 'x', NULL, NULL::jsonb$$"
+    )
+    assert findings(db, "lint_failed") == {}  # not a member of the extension yet
+    db.execute("ALTER EXTENSION wedopt ADD FUNCTION wedopt._health_zz_planted()")
+    try:
+        found = findings(db, "lint_failed")
+        assert list(found) == ["wedopt._health_zz_planted()"]
+        assert found["wedopt._health_zz_planted()"][4]["sqlstate"] == "22012"
+        assert found["wedopt._health_zz_planted()"][4]["message"] == "planted failure"
+        assert findings(db, "outsider") == {}
+        db.execute("CREATE TABLE public.budget (wedding_id int)")
+        assert "public.budget" in findings(db, "table_without_primary_key")
+    finally:
+        db.execute("ALTER EXTENSION wedopt DROP FUNCTION wedopt._health_zz_planted()")
+        db.execute("DROP FUNCTION wedopt._health_zz_planted()")
+
+
+def test_missing_index_not_raised_by_a_load_and_index_builds(db):
+    # CREATE INDEX reads the whole table and counts as a sequential scan: a table only loaded
+    # and indexed was flagged. The scans of index builds are not what queries did.
+    set_(db, "observe.seq_scan_min_rows", "1000")
+    db.execute("CREATE TABLE public.guest (id int, wedding_id int, note text)")
+    db.execute("INSERT INTO public.guest SELECT g, g % 50, md5(g::text) FROM generate_series(1, 5000) g")
+    db.execute("ANALYZE public.guest")
+    db.execute("CREATE INDEX guest_id ON public.guest (id)")
+    db.execute("CREATE INDEX CONCURRENTLY guest_wedding ON public.guest (wedding_id)")
+    flush_stats(db)
+    counters = db.execute(
+        "SELECT seq_scan, coalesce(idx_scan, 0) FROM pg_stat_all_tables"
+        " WHERE relid = 'public.guest'::regclass"
+    ).fetchone()
+    assert counters[0] >= 3 and counters[1] == 0  # the builds' scans: 1 + 2 (CONCURRENTLY)
+    assert findings(db, "missing_index") == {}
+    # Real queries reading the whole table (no index on note): now it is a finding.
+    for _ in range(3):
+        db.execute("SELECT * FROM public.guest WHERE note = 'x'").fetchall()
+    flush_stats(db)
+    found = findings(db, "missing_index")
+    meta = found["public.guest"][4]
+    assert meta["seq_scan"] == 3 and meta["maintenance_scans"] == 3 and meta["idx_scan"] == 0
+    assert "sequential scans of queries" in found["public.guest"][2]
+    db.execute("CREATE INDEX guest_note ON public.guest (note)")
+    for _ in range(5):
+        db.execute("SELECT * FROM public.guest WHERE note = 'x'").fetchall()
+    flush_stats(db)
+    assert findings(db, "missing_index") == {}

@@ -22,6 +22,7 @@ DECLARE
     v_part record;
     v_bound_to timestamptz;
 BEGIN
+    PERFORM @extschema@._require_primary('_ensure_time_partitions()');
     -- search_path is pinned to pg_catalog here, so plain operators cannot be hijacked.
     SELECT n.nspname, c.relname, p.partstrat
     INTO v_schema, v_table, v_strategy

@@ -6,6 +6,7 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM @extschema@._require_primary('reset_setting()');
     -- get_setting() raises the clear error for an unknown name.
     PERFORM @extschema@.get_setting(p_name);
     DELETE FROM @extschema@.setting AS s WHERE s.name OPERATOR(pg_catalog.=) p_name;

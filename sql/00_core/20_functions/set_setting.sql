@@ -8,6 +8,7 @@ AS $$
 DECLARE
     v_default @extschema@.setting_default;
 BEGIN
+    PERFORM @extschema@._require_primary('set_setting()');
     v_default := @extschema@._setting_definition(p_name);
     IF p_value IS NULL THEN
         RAISE EXCEPTION 'wedopt: setting "%" cannot be NULL', p_name

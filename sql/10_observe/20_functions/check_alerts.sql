@@ -22,6 +22,7 @@ DECLARE
     v_rate numeric;
     v_alert @extschema@.alert;
 BEGIN
+    PERFORM @extschema@._require_primary('check_alerts()');
     -- Deadlocks per minute since the previous check (no rate on the first check).
     SELECT d.deadlocks INTO v_deadlocks FROM pg_stat_database AS d WHERE d.datname = current_database();
     SELECT c.* INTO v_prev FROM @extschema@.alert_counter AS c WHERE c.counter_name = 'deadlocks';

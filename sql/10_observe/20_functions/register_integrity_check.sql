@@ -16,6 +16,7 @@ DECLARE
     v_name text;
     v_column text;
 BEGIN
+    PERFORM @extschema@._require_primary('register_integrity_check()');
     IF p_table IS NULL OR p_resource_column IS NULL OR p_date_column IS NULL THEN
         RAISE EXCEPTION 'wedopt: table, resource column and date column are required'
             USING ERRCODE = 'null_value_not_allowed',

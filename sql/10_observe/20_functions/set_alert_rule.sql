@@ -31,6 +31,7 @@ DECLARE
     ];
     v_now record;
 BEGIN
+    PERFORM @extschema@._require_primary('set_alert_rule()');
     SELECT
         coalesce(p_metric, r.metric) AS metric,
         coalesce(p_comparison, r.comparison, '>') AS comparison,

@@ -27,6 +27,7 @@ DECLARE
     v_statements integer := 0;
     v_pgss text;
 BEGIN
+    PERFORM @extschema@._require_primary('snapshot_stats()');
     FOREACH v_parent IN ARRAY ARRAY[
         '@extschema@.database_stats_history'::regclass, '@extschema@.table_stats_history'::regclass,
         '@extschema@.index_stats_history'::regclass, '@extschema@.statement_stats_history'::regclass

@@ -6,6 +6,7 @@ SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
 BEGIN
+    PERFORM @extschema@._require_primary('unregister_integrity_check()');
     DELETE FROM @extschema@.integrity_check AS k WHERE k.check_name = p_check_name;
     IF NOT FOUND THEN
         RAISE EXCEPTION 'wedopt: no integrity check named "%"', p_check_name

@@ -78,3 +78,9 @@ SELECT @extschema@._define_setting(
     'observe.snapshot_statements', 'observe', 'integer', '100', '200', '500',
     'snapshot_stats(): how many statements (by total time) each snapshot keeps', 'statements'
 );
+SELECT @extschema@._define_setting(
+    'observe.untrusted_roles', 'observe', 'text[]', '{PUBLIC,LOGIN}', '{PUBLIC,LOGIN}', '{PUBLIC,LOGIN}',
+    'check_health() security lints: roles whose grants are findings; PUBLIC, LOGIN (every role that can '
+    'log in and is neither superuser nor member of wedopt_admin or wedopt_monitor) or role names',
+    NULL
+);

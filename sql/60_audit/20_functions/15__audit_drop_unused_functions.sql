@@ -9,6 +9,7 @@ DECLARE
     v_fn regprocedure;
     v_count integer := 0;
 BEGIN
+    PERFORM @extschema@._require_primary('_audit_drop_unused_functions()');
     -- Generated audit trigger functions that no trigger uses any more (audit disabled, the
     -- table dropped, or a restore that gave the table a new oid and so a new function).
     FOR v_fn IN

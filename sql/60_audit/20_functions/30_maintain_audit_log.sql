@@ -8,6 +8,7 @@ AS $$
 DECLARE
     v_part regclass;
 BEGIN
+    PERFORM @extschema@._require_primary('maintain_audit_log()');
     RETURN QUERY
     SELECT p.action, p.partition_name
     FROM @extschema@._ensure_time_partitions(

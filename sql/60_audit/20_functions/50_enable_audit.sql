@@ -26,6 +26,7 @@ DECLARE
     v_count integer := 0;
     v_excluded text[] := coalesce(p_columns_excluded, '{}');
 BEGIN
+    PERFORM @extschema@._require_primary('enable_audit()');
     SELECT n.nspname, c.relname, c.relkind, c.relpersistence
     INTO v_schema, v_table, v_kind, v_persistence
     FROM pg_catalog.pg_class AS c

@@ -12,6 +12,7 @@ DECLARE
     v_trigger text;
     v_count integer := 0;
 BEGIN
+    PERFORM @extschema@._require_primary('disable_audit()');
     FOR v_rel, v_trigger IN
         SELECT t.tgrelid::regclass, t.tgname::text
         FROM pg_catalog.pg_trigger AS t
