@@ -12,6 +12,8 @@ import pgcluster
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# These prove the local harness (pgcluster); tests/docker/ proves the docker backend's.
+pytestmark = pytest.mark.local_only
 
 
 def postmaster_running(root: Path) -> bool:
