@@ -17,7 +17,7 @@ pytestmark = pytest.mark.local_only
 
 
 def postmaster_running(root: Path) -> bool:
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     return str(root / "data") in out
 
 
