@@ -10,7 +10,9 @@ IMAGE=${WEDOPT_TEST_IMAGE:-wedopt-test:latest}
 WHEELS=build/docker-wheels
 
 tools/ensure-docker.sh
+echo "wedopt: docker engine ready (${SECONDS}s)" >&2
 base=$(tools/docker-base.sh)
+echo "wedopt: base image $base ready (${SECONDS}s)" >&2
 
 # The pinned runtime wheels, fetched with the host's pip (and its index settings), so the
 # image installs them offline; fetched again only when the lock changes.
@@ -24,4 +26,5 @@ fi
 
 echo "wedopt: docker build $IMAGE (FROM $base)" >&2
 docker build --file tests/docker/Dockerfile --build-arg "BASE_IMAGE=$base" --tag "$IMAGE" . >&2
+echo "wedopt: test image $IMAGE ready (${SECONDS}s)" >&2
 echo "$IMAGE"
