@@ -137,3 +137,33 @@ dist: python/wedopt/_version.py
 	@mkdir -p dist
 	rm -f dist/wedopt-$(WEDOPT_VERSION).zip
 	$(SERVER_PYTHON) tools/make_dist.py $(WEDOPT_VERSION) dist/wedopt-$(WEDOPT_VERSION).zip
+
+# ---- the Docker backend (WEDOPT_TEST_BACKEND=docker, README "Tests") -----------------
+# docker-engine: Debian's docker.io and a running dockerd (tools/ensure-docker.sh).
+# docker-base: the Dockerfile's base image, debian:12-slim or, with no registry, one built
+#   from Debian's archive and reused (tools/docker-base.sh). docker-image: the test server's
+#   image, layer-cached (tools/docker-image.sh). test-docker: what CI runs under this backend,
+#   every core test and one test of each other area (pytest --wedopt-smoke).
+WEDOPT_TEST_IMAGE ?= wedopt-test:latest
+DOCKER_SMOKE_ARGS = --wedopt-smoke
+.PHONY: docker-engine docker-base docker-image test-docker
+
+docker-engine:
+	@tools/ensure-docker.sh
+
+docker-base: docker-engine
+	@tools/docker-base.sh >/dev/null
+
+docker-image:
+	@WEDOPT_TEST_IMAGE='$(WEDOPT_TEST_IMAGE)' tools/docker-image.sh >/dev/null
+
+# `WEDOPT_TEST_BACKEND=docker make test`: the image first, then the usual recipe.
+ifeq ($(WEDOPT_TEST_BACKEND),docker)
+test: docker-image
+export WEDOPT_TEST_IMAGE
+endif
+
+test-docker: deps docker-image
+	$(MAKE) all
+	WEDOPT_TEST_BACKEND=docker WEDOPT_TEST_IMAGE='$(WEDOPT_TEST_IMAGE)' \
+	  $(VENV)/bin/pytest $(DOCKER_SMOKE_ARGS) $(PYTEST_ARGS)

@@ -18,6 +18,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import pgcluster  # noqa: E402
 
+# WEDOPT_TEST_BACKEND=docker: local_only tests are skipped there, and the summary counts them.
+pytest_plugins = ["docker_backend"]
+
 TEMPLATE_DB = "wedopt_template"
 # Login roles for privilege tests: members of wedopt's roles, and one of neither.
 TEST_ROLES = {

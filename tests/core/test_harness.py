@@ -12,10 +12,12 @@ import pgcluster
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
+# These prove the local harness (pgcluster); tests/docker/ proves the docker backend's.
+pytestmark = pytest.mark.local_only
 
 
 def postmaster_running(root: Path) -> bool:
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    out = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     return str(root / "data") in out
 
 
