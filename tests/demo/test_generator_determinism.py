@@ -9,7 +9,7 @@ import psycopg
 import pytest
 from expect import sql_error
 
-from demo import data
+from demo import data, measure
 
 SCALE = 0.05
 FAR = datetime.date(2031, 6, 1)
@@ -99,6 +99,10 @@ def test_a_far_as_of_moves_the_dates_and_keeps_the_draws(conn):
         "SELECT DISTINCT payment_status FROM wedding.payments WHERE payment_date > %s", [FAR]
     ).fetchall()
     assert ("Pending",) in due_later and set(due_later) <= {("Pending",), ("Refunded",)}
+    # the workload counts from the same day: "the last year" of 2031 data has revenue
+    queries = {q.name: q for q in measure.read_workload(as_of=FAR)}
+    for name in ("monthly_revenue", "pending_payments", "rsvp_summary"):
+        assert conn.execute(queries[name].sql).fetchall(), name
 
 
 def test_the_generator_reads_no_clock_and_draws_from_no_stream(conn):
