@@ -16,8 +16,8 @@
 -- counted from as_of, "today" for the data) and nothing calls random(): every random
 -- value is wedding.draw(seed, stream, key), a hash of the row's key, so no value depends
 -- on how many values were drawn before it (a CASE that draws only in some branches, a
--- plan that reads rows in another order). Rows that get identity ids are inserted ORDER BY
--- their key. Timestamps are computed in UTC.
+-- plan that reads rows in another order). Ids follow from the keys, or rows that get
+-- identity ids are inserted ORDER BY their key. Timestamps are computed in UTC.
 --
 -- Loaded by demo/run.py after demo/schema.sql.
 
@@ -320,19 +320,26 @@ BEGIN
            END,
            x.created_at + wedding.draw(s, 62, x.id) * interval '90 days'
     FROM (
-        SELECT row_number() OVER (ORDER BY w.wedding_id, g) AS id, w.wedding_id, w.created_at
-        FROM wedding.weddings AS w
-        CROSS JOIN LATERAL generate_series(
-            1, least(500, floor(15 / (1 - wedding.draw(s, 60, w.wedding_id)) ^ (1 / 1.6)))::int
-        ) AS g
-    ) AS x
-    ORDER BY x.id;
+        -- ids numbered wedding by wedding: each wedding's first id is the sum of the counts before it
+        SELECT c.first_id + g AS id, c.wedding_id, c.created_at
+        FROM (
+            SELECT w.wedding_id, w.created_at, n.guests,
+                   coalesce(sum(n.guests) OVER (ORDER BY w.wedding_id ROWS BETWEEN UNBOUNDED PRECEDING
+                                                AND 1 PRECEDING), 0)::bigint AS first_id
+            FROM wedding.weddings AS w
+            CROSS JOIN LATERAL (
+                SELECT least(500, floor(15 / (1 - wedding.draw(s, 60, w.wedding_id)) ^ (1 / 1.6)))::int AS guests
+            ) AS n
+        ) AS c
+        CROSS JOIN LATERAL generate_series(1, c.guests) AS g
+    ) AS x;
     GET DIAGNOSTICS n = ROW_COUNT;
     RAISE NOTICE 'wedding.generate_data: % guests', n;
 
-    -- RSVPs: every guest for the ceremony and the reception of their wedding.
-    INSERT INTO wedding.event_rsvp (guest_id, event_id, status, responded_at)
-    SELECT g.guest_id, e.event_id, x.status,
+    -- RSVPs: every guest for the ceremony and the reception of their wedding (both always
+    -- exist), ids 2 * guest_id - 1 and 2 * guest_id.
+    INSERT INTO wedding.event_rsvp (rsvp_id, guest_id, event_id, status, responded_at)
+    SELECT x.key - 1, g.guest_id, e.event_id, x.status,
            CASE WHEN x.status <> 'Pending'
                 THEN e.event_date - floor(wedding.draw(s, 73, x.key) * 90)::int + time '12:00' END
     FROM wedding.guests AS g
@@ -346,8 +353,7 @@ BEGIN
                    WHEN wedding.draw(s, 72, kk.key) < 0.35 THEN 'Declined'
                    ELSE 'Pending'
                END AS status
-    ) AS x
-    ORDER BY g.guest_id, e.event_id;
+    ) AS x;
     GET DIAGNOSTICS n = ROW_COUNT;
     RAISE NOTICE 'wedding.generate_data: % RSVPs', n;
 
@@ -382,6 +388,8 @@ BEGIN
     PERFORM setval(pg_get_serial_sequence('wedding.vendors', 'vendor_id'), n_vendors);
     PERFORM setval(pg_get_serial_sequence('wedding.weddings', 'wedding_id'), n_weddings);
     PERFORM setval(pg_get_serial_sequence('wedding.guests', 'guest_id'), (SELECT max(guest_id) FROM wedding.guests));
+    PERFORM setval(pg_get_serial_sequence('wedding.event_rsvp', 'rsvp_id'),
+                   (SELECT max(rsvp_id) FROM wedding.event_rsvp));
 
     RETURN QUERY
     SELECT x.t, x.n FROM (VALUES
