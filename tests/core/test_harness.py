@@ -15,7 +15,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 
 def postmaster_running(root: Path) -> bool:
-    out = subprocess.run(["ps", "-eo", "args"], capture_output=True, text=True, check=True).stdout
+    # -ww: without a terminal ps cuts lines at 80 columns, and a server's path can be longer
+    out = subprocess.run(["ps", "-ww", "-eo", "args"], capture_output=True, text=True, check=True).stdout
     return str(root / "data") in out
 
 

@@ -9,12 +9,14 @@ import subprocess
 import uuid
 from pathlib import Path
 
+import pgcluster
 import psycopg
 import pytest
 from catalog_snapshot import differences, snapshot
 
 ROOT = Path(__file__).resolve().parents[2]
-SHAREDIR = Path(subprocess.check_output(["pg_config", "--sharedir"], text=True).strip())
+# The server the tests run (PG_CONFIG, as the harness), not the first pg_config on PATH.
+SHAREDIR = Path(subprocess.check_output([pgcluster.PG_CONFIG, "--sharedir"], text=True).strip())
 
 
 def _database(cluster):
@@ -106,7 +108,7 @@ def test_release_rehearsal_next_version_upgrades_cleanly(cluster, db, tmp_path):
     (tree / "sql" / "upgrades" / f"{current}--{following}.sql").write_text("-- nothing to migrate\n")
     extdir = SHAREDIR / "extension"
     new_files = [extdir / f"wedopt--{following}.sql", extdir / f"wedopt--{current}--{following}.sql"]
-    pkglibdir = Path(subprocess.check_output(["pg_config", "--pkglibdir"], text=True).strip())
+    pkglibdir = Path(subprocess.check_output([pgcluster.PG_CONFIG, "--pkglibdir"], text=True).strip())
     try:
         subprocess.run(["make", "-s", "all", "install"], cwd=tree, check=True, capture_output=True)
         assert all(f.exists() for f in new_files)
