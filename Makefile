@@ -64,8 +64,8 @@ python/wedopt/_version.py: control/wedopt.control.in
 # Refuse to install where CREATE EXTENSION wedopt could not work, naming what is missing.
 PG_SHAREDIR ?= $(shell $(PG_CONFIG) --sharedir)
 PG_MAJOR := $(shell $(PG_CONFIG) --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
-PREREQS = plpython3u:postgresql-plpython3-$(PG_MAJOR) hypopg:postgresql-$(PG_MAJOR)-hypopg \
-	pg_stat_statements:postgresql-$(PG_MAJOR) dblink:postgresql-$(PG_MAJOR)
+# The extensions of the control file's `requires`, each with the Debian package that has it.
+PREREQS = plpython3u:postgresql-plpython3-$(PG_MAJOR) pg_stat_statements:postgresql-$(PG_MAJOR)
 check-prereqs:
 	@missing=""; packages=""; \
 	for p in $(PREREQS); do ext=$${p%%:*}; pkg=$${p#*:}; \

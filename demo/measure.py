@@ -3,6 +3,7 @@ CREATE INDEX statements (from wedopt's findings or any other source), time them 
 
 from __future__ import annotations
 
+import datetime
 import json
 import re
 import statistics
@@ -11,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import psycopg
+
+from demo import data
 
 DEMO_DIR = Path(__file__).resolve().parent
 WORKLOAD_SQL = DEMO_DIR / "workload.sql"
@@ -53,10 +56,15 @@ class Comparison:
     rows: list[list] = field(default_factory=list)
 
 
-def read_workload(path: Path = WORKLOAD_SQL) -> list[Query]:
-    """The blocks of workload.sql: '-- name: x', comment lines, one statement."""
+AS_OF_PLACEHOLDER = ":'as_of'"
+
+
+def read_workload(path: Path = WORKLOAD_SQL, as_of: datetime.date = data.AS_OF) -> list[Query]:
+    """The blocks of workload.sql: '-- name: x', comment lines, one statement; the
+    placeholder :'as_of' (the data's reference date) replaced by the date as a literal."""
+    text = path.read_text().replace(AS_OF_PLACEHOLDER, f"'{as_of.isoformat()}'")
     queries = []
-    for block in re.split(r"^-- name: ", path.read_text(), flags=re.MULTILINE)[1:]:
+    for block in re.split(r"^-- name: ", text, flags=re.MULTILINE)[1:]:
         name, _, body = block.partition("\n")
         comments = [ln[2:].strip() for ln in body.splitlines() if ln.startswith("--")]
         sql = "\n".join(ln for ln in body.splitlines() if not ln.startswith("--")).strip()

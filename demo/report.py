@@ -1,6 +1,6 @@
 """The demo's report: plain-text sections, printed as they are made and kept for a file.
-Every wedopt function is looked up first; one missing from this build is reported as
-"(not available in this build)" and the demo goes on."""
+A wedopt call that fails is shown with its error, recorded, and the demo goes on (and
+exits non-zero at the end)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ from collections.abc import Sequence
 
 import psycopg
 
-NOT_AVAILABLE = "(not available in this build)"
 CELL_WIDTH = 60
 MAX_TABLE_WIDTH = 130
 
@@ -79,22 +78,11 @@ def _numeric(text: str) -> bool:
     return text.replace(",", "").replace(".", "", 1).replace("-", "", 1).replace("x", "").isdigit()
 
 
-def has_function(conn: psycopg.Connection, name: str) -> bool:
-    return conn.execute(
-        "SELECT EXISTS (SELECT FROM pg_catalog.pg_proc p JOIN pg_catalog.pg_namespace n "
-        "ON n.oid = p.pronamespace WHERE n.nspname = 'wedopt' AND p.proname = %s)",
-        [name],
-    ).fetchone()[0]
-
-
 def fetch(
     report: Report, conn: psycopg.Connection, function: str, sql: str, *, params=None
 ) -> list[dict] | None:
-    """Run sql if wedopt.<function> exists: its rows as dicts; None (and a report line)
-    when the function is missing from this build or fails."""
-    if not has_function(conn, function):
-        report.line(f"  wedopt.{function}: {NOT_AVAILABLE}")
-        return None
+    """Run sql (a call of wedopt.<function>): its rows as dicts; None, with the error in the
+    report, when it fails."""
     try:
         cur = conn.execute(sql, params)
     except psycopg.Error as err:
@@ -102,22 +90,6 @@ def fetch(
         return None
     columns = [d.name for d in cur.description]
     return [dict(zip(columns, row, strict=True)) for row in cur.fetchall()]
-
-
-def query_table(
-    report: Report, conn: psycopg.Connection, function: str, sql: str, *, params=None, limit: int = 15
-) -> list[dict] | None:
-    """Run sql if wedopt.<function> exists and print its result; the rows as dicts."""
-    rows = fetch(report, conn, function, sql, params=params)
-    if rows is None:
-        return None
-    if not rows:
-        report.line("  (no rows)")
-        return rows
-    report.table(list(rows[0]), [list(r.values()) for r in rows[:limit]])
-    if len(rows) > limit:
-        report.line(f"  ... {len(rows) - limit} more rows")
-    return rows
 
 
 def shorten(text, width: int) -> str:

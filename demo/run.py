@@ -1,12 +1,13 @@
 """`make demo [SCALE=n] [KEEP=1]`: a throwaway PostgreSQL with wedopt and the wedding-platform
 demo at the given scale; runs the workload and reports what wedopt sees and does.
 
-    python -m demo.run [--scale N] [--keep] [--runs N] [--report PATH]
+    python -m demo.run [--scale N] [--as-of YYYY-MM-DD] [--keep] [--runs N] [--report PATH]
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime
 import json
 import os
 import re
@@ -20,7 +21,7 @@ from pathlib import Path
 import psycopg
 
 from demo import data, measure
-from demo.report import NOT_AVAILABLE, Report, fetch, has_function, query_table, shorten
+from demo.report import Report, fetch, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tests"))
@@ -28,13 +29,26 @@ import pgcluster  # noqa: E402
 
 DBNAME = "wedding_demo"
 DEFAULT_REPORT = ROOT / "demo" / "report.txt"
-AUDITED_GUEST = 1234
 FINDINGS_SHOWN = 5
+# The guest the audit section adds and then changes: made by the demo, not taken from the
+# generated data, so that its history is known.
+AUDIT_GUEST = {
+    "wedding_id": 1,
+    "full_name": "Ann Lee",
+    "email": "Ann.Lee@Mail.example",
+    "qr_code": "demo-ann-lee",
+}
 
 
 def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m demo.run", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", type=float, default=1.0, help="data scale; 1 = about 100,000 bookings")
+    parser.add_argument(
+        "--as-of",
+        type=datetime.date.fromisoformat,
+        default=data.AS_OF,
+        help=f"'today' for the data and the workload (default {data.AS_OF}: every run, the same data)",
+    )
     parser.add_argument("--keep", action="store_true", help="leave the server running for psql")
     parser.add_argument("--runs", type=int, default=5, help="timed runs per query (median)")
     parser.add_argument("--report", type=Path, default=DEFAULT_REPORT, help="where to write the report")
@@ -46,9 +60,9 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
-def section_setup(report: Report, conn: psycopg.Connection, scale: float) -> None:
-    report.section(f"Demo database: schema wedding at scale {scale:g}")
-    counts, seconds = data.load(conn, scale)
+def section_setup(report: Report, conn: psycopg.Connection, scale: float, as_of: datetime.date) -> None:
+    report.section(f"Demo database: schema wedding at scale {scale:g}, as of {as_of.isoformat()}")
+    counts, seconds = data.load(conn, scale, as_of=as_of)
     report.table(["table", "rows"], [[t, f"{n:,}"] for t, n in counts.items()])
     report.line(f"  loaded in {seconds:.1f} s (set-based generator inside the database)")
     report.line(f"  VACUUM ANALYZE in {data.vacuum_analyze(conn):.1f} s")
@@ -168,9 +182,6 @@ def section_findings(report: Report, conn, queries, before) -> list[tuple[str, s
     (query name, suggestion)."""
     ranked = sorted(queries, key=lambda q: before[q.name].median_ms, reverse=True)
     report.section(f"Plan findings of the {FINDINGS_SHOWN} slowest queries (wedopt.analyze_query)")
-    if not has_function(conn, "analyze_query"):
-        report.line(f"  wedopt.analyze_query: {NOT_AVAILABLE}")
-        return []
     suggestions = []
     for n, query in enumerate(ranked):
         try:
@@ -201,32 +212,26 @@ def section_findings(report: Report, conn, queries, before) -> list[tuple[str, s
 
 def section_recommendations(report: Report, suggestions: list) -> list[str]:
     """The distinct CREATE INDEX suggestions (a trailing `--` comment stripped), each with the
-    queries it was made for; the hand-written reference indexes only when there is none."""
+    queries it was made for, then the other suggestions (shown, never run)."""
     report.section("Index recommendations (CREATE INDEX suggestions of wedopt.analyze_query, de-duplicated)")
     pairs = [s if isinstance(s, tuple) else ("", s) for s in suggestions]
     statements = measure.dedupe_indexes([s for _, s in pairs])
-    if statements:
-        for statement in statements:
-            key = measure.index_key(statement)
-            names = sorted({q for q, s in pairs if q and measure.index_key(s or "") == key})
-            report.line(f"  {statement};" + (f"  -- for {', '.join(names)}" if names else ""))
-        others: dict[str, set] = {}
-        for name, suggestion in pairs:
-            if measure.index_key(suggestion or "") is None:
-                others.setdefault(shorten(measure.clean_statement(suggestion or ""), 80), set()).add(name)
-        if others:
-            report.line("  also suggested (not indexes, not applied here):")
-            for other, names in sorted(others.items()):
-                report.line(
-                    f"    {other};"
-                    + (f"  -- for {', '.join(sorted(n for n in names if n))}" if names else "")
-                )
-        return statements
-    statements = measure.read_statements()
-    report.line("  wedopt made no index suggestion in this build; the before/after below applies the")
-    report.line(f"  demo's hand-written reference indexes instead ({measure.REFERENCE_INDEXES_SQL.name}):")
     for statement in statements:
-        report.line(f"  {statement};")
+        key = measure.index_key(statement)
+        names = sorted({q for q, s in pairs if q and measure.index_key(s or "") == key})
+        report.line(f"  {statement};" + (f"  -- for {', '.join(names)}" if names else ""))
+    if not statements:
+        report.line("  wedopt.analyze_query suggested no index for the workload")
+    others: dict[str, set] = {}
+    for name, suggestion in pairs:
+        if measure.index_key(suggestion or "") is None:
+            others.setdefault(shorten(measure.clean_statement(suggestion or ""), 80), set()).add(name)
+    if others:
+        report.line("  also suggested (not indexes, not applied here):")
+        for other, names in sorted(others.items()):
+            report.line(
+                f"    {other};" + (f"  -- for {', '.join(sorted(n for n in names if n))}" if names else "")
+            )
     return statements
 
 
@@ -249,15 +254,13 @@ def section_before_after(report: Report, conn, queries, statements, *, before, r
 
 
 def take_snapshot(report: Report, conn) -> bool:
-    """wedopt.snapshot_stats(), quietly; False when it is missing or fails."""
+    """wedopt.snapshot_stats(), quietly; False when it fails."""
     return fetch(report, conn, "snapshot_stats", "SELECT * FROM wedopt.snapshot_stats()") is not None
 
 
 def section_history(report: Report, conn, snapshotted: bool) -> None:
     report.section("Observe history: rates between the snapshots before and after the workload")
-    if not has_function(conn, "snapshot_stats"):
-        report.line(f"  wedopt.snapshot_stats: {NOT_AVAILABLE}")
-    elif not snapshotted:
+    if not snapshotted:
         report.line("  (no snapshot before the workload)")
     elif take_snapshot(report, conn):
         db = fetch(
@@ -309,45 +312,51 @@ def section_history(report: Report, conn, snapshotted: bool) -> None:
             report.line("    no alert fires (rules: wedopt.alert_rules)")
 
 
-def section_partitioning(report: Report, conn) -> None:
-    report.section("Partitioning candidates (wedopt.analyze_partitioning_candidates)")
-    sql = "SELECT * FROM wedopt.analyze_partitioning_candidates()"
-    query_table(report, conn, "analyze_partitioning_candidates", sql)
-
-
 def section_audit(report: Report, conn) -> None:
-    report.section("Audit: wedopt.enable_audit('wedding.guests'), then a guest changes their details")
-    if not has_function(conn, "enable_audit"):
-        report.line(f"  wedopt.enable_audit: {NOT_AVAILABLE}")
-        report.line(f"  wedopt.record_history: {NOT_AVAILABLE}")
-        return
+    report.section(
+        "Audit: wedopt.enable_audit('wedding.guests'), then a guest is added and changes their details"
+    )
     try:
         conn.execute("SELECT wedopt.enable_audit('wedding.guests'::regclass)")
+        columns = ", ".join(AUDIT_GUEST)
+        guest_id = conn.execute(
+            f"INSERT INTO wedding.guests ({columns}) VALUES ({', '.join(['%s'] * len(AUDIT_GUEST))})"
+            " RETURNING guest_id",
+            list(AUDIT_GUEST.values()),
+        ).fetchone()[0]
         conn.execute(
             "UPDATE wedding.guests SET dietary_preference = 'Vegan', email = lower(email)"
             " WHERE guest_id = %s",
-            [AUDITED_GUEST],
+            [guest_id],
         )
         conn.execute(
-            "UPDATE wedding.guests SET full_name = full_name || ' (+1)' WHERE guest_id = %s", [AUDITED_GUEST]
+            "UPDATE wedding.guests SET full_name = full_name || ' (+1)' WHERE guest_id = %s", [guest_id]
         )
     except psycopg.Error as err:
         report.failed("wedopt.enable_audit", err)
         return
-    report.line(f"  UPDATE wedding.guests ... WHERE guest_id = {AUDITED_GUEST}  (twice)")
-    report.line(f"  wedopt.record_history('wedding.guests', '{{\"guest_id\": {AUDITED_GUEST}}}'):")
+    report.line(
+        f"  INSERT INTO wedding.guests ... ({AUDIT_GUEST['full_name']}, guest_id {guest_id}),"
+        " then two UPDATEs"
+    )
+    report.line(f"  wedopt.record_history('wedding.guests', '{{\"guest_id\": {guest_id}}}'):")
     history = fetch(
         report,
         conn,
         "record_history",
         "SELECT * FROM wedopt.record_history('wedding.guests'::regclass, %s::jsonb)",
-        params=[f'{{"guest_id": {AUDITED_GUEST}}}'],
+        params=[json.dumps({"guest_id": guest_id})],
     )
     for h in history or []:
         old, new = h.get("old_values") or {}, h.get("new_values") or {}
-        changes = "; ".join(
-            f"{c}: {json.dumps(old.get(c))} -> {json.dumps(new.get(c))}" for c in sorted(set(old) | set(new))
-        )
+        if h.get("operation") == "INSERT":
+            row = h.get("row_data") or {}
+            changes = ", ".join(f"{c}: {json.dumps(row.get(c))}" for c in AUDIT_GUEST)
+        else:
+            changes = "; ".join(
+                f"{c}: {json.dumps(old.get(c))} -> {json.dumps(new.get(c))}"
+                for c in sorted(set(old) | set(new))
+            )
         at = (
             h["changed_at"].strftime("%H:%M:%S")
             if hasattr(h.get("changed_at"), "strftime")
@@ -360,9 +369,6 @@ def section_audit(report: Report, conn) -> None:
 
 def section_lint(report: Report, conn, queries) -> None:
     report.section("Query lint of the workload (wedopt.lint_query), without running the queries")
-    if not has_function(conn, "lint_query"):
-        report.line(f"  wedopt.lint_query: {NOT_AVAILABLE}")
-        return
     for query in queries:
         sql = "SELECT code, severity, message FROM wedopt.lint_query(%s) ORDER BY severity DESC"
         rows = fetch(report, conn, "lint_query", sql, params=[query.sql])
@@ -384,9 +390,9 @@ def run_demo(report: Report, cluster: pgcluster.Cluster, args: argparse.Namespac
         server = conn.execute("SHOW server_version").fetchone()[0]
         report.line(f"wedopt {version} on PostgreSQL {server}")
         report.line(f"throwaway server in {cluster.root} (port {cluster.port})")
-        section_setup(report, conn, args.scale)
-        queries = measure.read_workload()
-        snapshotted = has_function(conn, "snapshot_stats") and take_snapshot(report, conn)
+        section_setup(report, conn, args.scale, args.as_of)
+        queries = measure.read_workload(as_of=args.as_of)
+        snapshotted = take_snapshot(report, conn)
         conn.execute("SELECT pg_stat_statements_reset()")  # the workload's statements only
         before = section_workload(report, conn, queries, args.runs)
         section_slow(report, conn, queries)
@@ -395,8 +401,8 @@ def run_demo(report: Report, cluster: pgcluster.Cluster, args: argparse.Namespac
         section_history(report, conn, snapshotted)
         suggestions = section_findings(report, conn, queries, before)
         statements = section_recommendations(report, suggestions)
-        section_before_after(report, conn, queries, statements, before=before, runs=args.runs)
-        section_partitioning(report, conn)
+        if statements:
+            section_before_after(report, conn, queries, statements, before=before, runs=args.runs)
         section_audit(report, conn)
         section_lint(report, conn, queries)
 

@@ -1,6 +1,9 @@
 -- The queries operators of a wedding platform complain about (DOMAIN.md), one per block.
 -- Each block starts with a line "-- name: <name>" and holds one statement. The constants
 -- exist at every scale of demo/generate.sql (ids, names and emails follow from the ids).
+-- "Today" is :'as_of', the reference date the data was generated for (demo.measure
+-- substitutes it; in psql: psql -v as_of=2026-06-01 -f demo/workload.sql), never
+-- current_date: the data does not move with the clock, so neither do the queries.
 
 -- name: guest_list
 -- The guest list of one wedding, for the seating plan.
@@ -27,7 +30,7 @@ JOIN wedding.planners AS p ON p.planner_id = w.planner_id
 LEFT JOIN wedding.guests AS g ON g.wedding_id = w.wedding_id
 LEFT JOIN wedding.event_rsvp AS r ON r.guest_id = g.guest_id
 LEFT JOIN wedding.events AS e ON e.event_id = r.event_id AND e.event_type = 'Ceremony'
-WHERE p.planner_id = 7 AND w.wedding_date >= current_date - 365
+WHERE p.planner_id = 7 AND w.wedding_date >= :'as_of'::date - 365
 GROUP BY w.wedding_id, w.wedding_date
 ORDER BY w.wedding_date;
 
@@ -51,7 +54,7 @@ WHERE v.region = 'North' AND v.capacity >= 100
   AND NOT EXISTS (
       SELECT 1 FROM wedding.bookings AS b
       WHERE b.venue_id = v.venue_id AND b.status <> 'Cancelled'
-        AND b.event_date BETWEEN current_date + 180 AND current_date + 182
+        AND b.event_date BETWEEN :'as_of'::date + 180 AND :'as_of'::date + 182
   )
 ORDER BY v.capacity DESC;
 
@@ -68,7 +71,7 @@ ORDER BY b.booking_date DESC;
 SELECT p.payment_id, p.booking_id, p.amount, p.payment_date, b.client_id
 FROM wedding.payments AS p
 JOIN wedding.bookings AS b ON b.booking_id = p.booking_id
-WHERE p.payment_status = 'Pending' AND p.payment_date < current_date - 30
+WHERE p.payment_status = 'Pending' AND p.payment_date < :'as_of'::date - 30
 ORDER BY p.payment_date
 LIMIT 100;
 
@@ -79,7 +82,7 @@ SELECT date_trunc('month', p.payment_date) AS month, coalesce(vd.category, 'Venu
 FROM wedding.payments AS p
 JOIN wedding.bookings AS b ON b.booking_id = p.booking_id
 LEFT JOIN wedding.vendors AS vd ON vd.vendor_id = b.vendor_id
-WHERE p.payment_status = 'Completed' AND p.payment_date >= current_date - 365
+WHERE p.payment_status = 'Completed' AND p.payment_date >= :'as_of'::date - 365
 GROUP BY 1, 2
 ORDER BY 1, 2;
 

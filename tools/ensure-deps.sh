@@ -6,11 +6,11 @@ cd "$(dirname "$0")/.."
 
 PG_MAJOR=15
 APT_PACKAGES=(
-  "postgresql-$PG_MAJOR"               # server, contrib (pg_stat_statements, dblink), pgbench
+  "postgresql-$PG_MAJOR"               # server, contrib (pg_stat_statements), pgbench
   "postgresql-server-dev-$PG_MAJOR"    # PGXS and pg_config
   "postgresql-plpython3-$PG_MAJOR"     # plpython3u
   "postgresql-$PG_MAJOR-cron"          # pg_cron
-  "postgresql-$PG_MAJOR-hypopg"        # hypopg
+  "postgresql-$PG_MAJOR-hypopg"        # hypopg: for the coming index advisor (not required yet)
   gcc                                  # builds the audit trigger (src/audit_trigger.c)
   python3-venv python3-pip make
 )
