@@ -174,7 +174,7 @@ typedef struct AuditColumns
 } AuditColumns;
 
 /* jsonb refuses objects beyond 256 MB: a row's values stop well short of it. */
-#define AUDIT_MAX_OBJECT ((Size) 128 * 1024 * 1024)
+#define AUDIT_MAX_OBJECT ((Size) 200 * 1024 * 1024)
 
 static void
 audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
@@ -677,7 +677,7 @@ audit_sha256(Datum datum)
 static bool
 audit_too_large(AuditColumns *cols, Datum datum, JsonbValue *value)
 {
-	Size		size = toast_raw_datum_size(datum);
+	Size		size = toast_raw_datum_size(datum) - VARHDRSZ;
 	JsonbParseState *state = NULL;
 	JsonbValue	item;
 	Jsonb	   *marker;

@@ -45,7 +45,11 @@ BEGIN
     FROM pg_catalog.unnest(v_rels) AS r (rel)
     CROSS JOIN LATERAL (
         SELECT c.target
-        FROM pg_catalog.pg_partition_ancestors(r.rel) WITH ORDINALITY AS a (rel, ord)
+        FROM (
+            SELECT r.rel::regclass, 0::bigint
+            UNION ALL
+            SELECT a.rel, a.ord FROM pg_catalog.pg_partition_ancestors(r.rel) WITH ORDINALITY AS a (rel, ord)
+        ) AS a (rel, ord)
         JOIN @extschema@.audit_config AS c
             ON c.target OPERATOR(pg_catalog.=) a.rel AND c.enabled
         ORDER BY a.ord DESC
@@ -78,27 +82,29 @@ BEGIN
         -- A renamed excluded column: the configuration follows it (the trigger knows it by
         -- attnum); a name that exists (a restore renumbered the columns) keeps its column.
         v_now := @extschema@._audit_excluded_columns(v_target);
-        IF EXISTS (
-            SELECT FROM @extschema@.audit_config AS c
-            WHERE
-                c.target OPERATOR(pg_catalog.=) v_target
-                AND NOT (c.columns_excluded OPERATOR(pg_catalog.@>) v_now AND v_now OPERATOR(pg_catalog.@>) c.columns_excluded)
-        ) THEN
-            UPDATE @extschema@.audit_config AS c SET columns_excluded = v_now
-            WHERE c.target OPERATOR(pg_catalog.=) v_target;
-            PERFORM @extschema@._audit_create_triggers(v_target);
-        -- A table of the tree with none of the triggers: a partition created or attached later.
-        ELSE
-            SELECT pg_catalog.array_agg(m.rel) INTO v_new
-            FROM (
-                SELECT s.rel FROM @extschema@._audit_trigger_state() AS s
-                WHERE s.target OPERATOR(pg_catalog.=) v_target AND s.problem OPERATOR(pg_catalog.=) 'missing'
-                GROUP BY s.rel
-                HAVING pg_catalog.count(*) OPERATOR(pg_catalog.=) 4
-            ) AS m;
-            IF v_new IS NOT NULL THEN
-                PERFORM @extschema@._audit_create_triggers(v_target, v_new);
-            END IF;
+        UPDATE @extschema@.audit_config AS c SET columns_excluded = v_now
+        WHERE
+            c.target OPERATOR(pg_catalog.=) v_target
+            AND NOT (c.columns_excluded OPERATOR(pg_catalog.@>) v_now AND v_now OPERATOR(pg_catalog.@>) c.columns_excluded);
+        -- Triggers whose arguments no longer match (a rename, a restore that renumbered the
+        -- columns): those there are, replaced; none created (pg_restore creates them next).
+        PERFORM @extschema@._audit_create_triggers(v_target, NULL, TRUE);
+        -- A partition created or attached by this transaction, with no audit trigger: it gets
+        -- them (not during a restore, which creates them itself).
+        SELECT pg_catalog.array_agg(t.relid) INTO v_new
+        FROM pg_catalog.pg_partition_tree(v_target) AS t
+        JOIN pg_catalog.pg_inherits AS i ON i.inhrelid OPERATOR(pg_catalog.=) t.relid
+        WHERE
+            i.xmin::text::bigint OPERATOR(pg_catalog.=) (
+                pg_catalog.pg_current_xact_id()::text::bigint OPERATOR(pg_catalog.%) 4294967296
+            )
+            AND pg_catalog.current_setting('application_name') OPERATOR(pg_catalog.<>) 'pg_restore'
+            AND NOT EXISTS (
+                SELECT FROM pg_catalog.pg_trigger AS g
+                WHERE g.tgrelid OPERATOR(pg_catalog.=) t.relid AND g.tgname::text LIKE 'wedopt\_audit\_%'
+            );
+        IF v_new IS NOT NULL THEN
+            PERFORM @extschema@._audit_create_triggers(v_target, v_new);
         END IF;
     END LOOP;
 END
@@ -150,7 +156,10 @@ BEGIN
                 SELECT FROM @extschema@.audit_config AS c
                 WHERE
                     c.enabled
-                    AND c.target IN (SELECT a.rel FROM pg_catalog.pg_partition_ancestors(v_table) AS a (rel))
+                    AND (
+                        c.target OPERATOR(pg_catalog.=) v_table
+                        OR c.target IN (SELECT a.rel FROM pg_catalog.pg_partition_ancestors(v_table) AS a (rel))
+                    )
             ) THEN
                 RAISE EXCEPTION 'wedopt: only a wedopt_admin may drop the audit trigger %', v_object.object_identity
                     USING ERRCODE = 'insufficient_privilege',
