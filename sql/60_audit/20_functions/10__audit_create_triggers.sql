@@ -100,7 +100,8 @@ $$;
 
 COMMENT ON FUNCTION @extschema@._audit_create_triggers(regclass, regclass[], boolean) IS
 'wedopt (internal): (re)create the audit triggers of an audited table and of every table in its '
-'partition tree (or of those in p_only; with p_existing_only only the triggers there are) from wedopt.audit_config (the C function wedopt._audit_trigger(), options as '
-'literal arguments); returns how many tables carry them';
+'partition tree (or of those in p_only; with p_existing_only only the triggers there are) '
+'from wedopt.audit_config (the C function wedopt._audit_trigger(), options as literal '
+'arguments); returns how many tables carry them';
 
 GRANT EXECUTE ON FUNCTION @extschema@._audit_create_triggers(regclass, regclass[], boolean) TO wedopt_admin;

@@ -76,9 +76,23 @@ BEGIN
     -- Audit rows need a partition for now.
     PERFORM @extschema@.maintain_audit_log(FALSE);
 
-    INSERT INTO @extschema@.audit_config AS c (target, pk_columns, columns_excluded, log_statement)
-    VALUES (p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE))
+    INSERT INTO @extschema@.audit_config AS c (
+        target, pk_columns, columns_excluded, log_statement, keyless_seen, history_after
+    )
+    VALUES (
+        p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE), v_pk IS NULL,
+        -- a table of this name dropped before: its history is not this one's
+        coalesce((
+            SELECT pg_catalog.max(a.id) FROM @extschema@.audit_log AS a
+            WHERE
+                a.operation OPERATOR(pg_catalog.=) 'ACTION'
+                AND a.record_id OPERATOR(pg_catalog.@>) pg_catalog.jsonb_build_object(
+                    'action', 'drop_table', 'target', pg_catalog.format('%I.%I', v_schema, v_table)
+                )
+        ), 0)
+    )
     ON CONFLICT (target) DO UPDATE SET
+        keyless_seen = c.keyless_seen OR excluded.keyless_seen,
         pk_columns = excluded.pk_columns,
         columns_excluded = excluded.columns_excluded,
         log_statement = excluded.log_statement,

@@ -42,7 +42,6 @@ DECLARE
     v_n integer;
     v_nsp text;
     v_rel text;
-    v_dropped bigint;
 BEGIN
     SELECT n.nspname, c.relname INTO v_nsp, v_rel
     FROM pg_catalog.pg_class AS c
@@ -109,15 +108,6 @@ BEGIN
         v_rid := p_pk;
     END IF;
 
-    -- A table of this name dropped before: its rows are not this table's history.
-    SELECT pg_catalog.max(a.id) INTO v_dropped
-    FROM @extschema@.audit_log AS a
-    WHERE
-        a.operation OPERATOR(pg_catalog.=) 'ACTION'
-        AND a.record_id OPERATOR(pg_catalog.@>) pg_catalog.jsonb_build_object(
-            'action', 'drop_table', 'target', pg_catalog.format('%I.%I', v_nsp, v_rel)
-        );
-
     -- A row's changes: under its key (or, logged while the table had no key, under a whole
     -- row that holds the key's values), of this table, or of a table restored as this one.
     SELECT pg_catalog.array_agg(a ORDER BY a.id) INTO v_rows
@@ -129,7 +119,7 @@ BEGIN
             -- rows logged before a dump and restore carry the table's old oid
             OR (
                 a.table_schema OPERATOR(pg_catalog.=) v_nsp AND a.table_name OPERATOR(pg_catalog.=) v_rel
-                AND a.id > coalesce(v_dropped, 0)
+                AND a.id > v_config.history_after
                 AND NOT EXISTS (SELECT FROM pg_catalog.pg_class AS c WHERE c.oid OPERATOR(pg_catalog.=) a.relid)
             )
         )
@@ -137,7 +127,8 @@ BEGIN
             a.record_id OPERATOR(pg_catalog.=) v_rid
             OR a.record_id OPERATOR(pg_catalog.=) v_rid_old
             OR (
-                v_key IS NOT NULL AND a.record_id OPERATOR(pg_catalog.@>) v_rid
+                -- only if it ever had no key: the hash index (audit.record_index) serves = only
+                v_config.keyless_seen AND v_key IS NOT NULL AND a.record_id OPERATOR(pg_catalog.@>) v_rid
                 AND NOT EXISTS (
                     SELECT FROM pg_catalog.unnest(v_key) AS k
                     WHERE (a.record_id -> k) OPERATOR(pg_catalog.<>) (v_rid -> k)

@@ -81,6 +81,11 @@ BEGIN
     FOREACH v_target IN ARRAY v_targets LOOP
         -- A renamed excluded column: the configuration follows it (the trigger knows it by
         -- attnum); a name that exists (a restore renumbered the columns) keeps its column.
+        -- A key dropped: rows are logged under whole-row record ids until one is back.
+        IF @extschema@._audit_key_columns(v_target) IS NULL THEN
+            UPDATE @extschema@.audit_config AS c SET keyless_seen = TRUE
+            WHERE c.target OPERATOR(pg_catalog.=) v_target AND NOT c.keyless_seen;
+        END IF;
         v_now := @extschema@._audit_excluded_columns(v_target);
         UPDATE @extschema@.audit_config AS c SET columns_excluded = v_now
         WHERE
