@@ -26,13 +26,22 @@
  */
 #include "postgres.h"
 
+#include "access/detoast.h"
+#include "access/genam.h"
 #include "access/heapam.h"
 #include "access/htup_details.h"
 #include "access/table.h"
+#include "access/tableam.h"
 #include "access/xact.h"
+#include "catalog/indexing.h"
 #include "catalog/partition.h"
+#include "catalog/pg_index.h"
+#include "catalog/pg_inherits.h"
+#include "catalog/pg_trigger.h"
 #include "catalog/pg_type.h"
 #include "commands/sequence.h"
+#include "common/cryptohash.h"
+#include "common/sha2.h"
 #include "commands/trigger.h"
 #include "executor/executor.h"
 #include "fmgr.h"
@@ -40,6 +49,7 @@
 #include "nodes/makefuncs.h"
 #include "partitioning/partbounds.h"
 #include "partitioning/partdesc.h"
+#include "pgtime.h"
 #include "tcop/tcopprot.h"
 #include "utils/builtins.h"
 #include "utils/datum.h"
@@ -52,6 +62,8 @@
 #include "utils/numeric.h"
 #include "utils/partcache.h"
 #include "utils/rel.h"
+#include "utils/snapmgr.h"
+#include "utils/syscache.h"
 #include "utils/timestamp.h"
 #include "utils/tuplestore.h"
 #include "utils/typcache.h"
@@ -82,10 +94,35 @@ typedef enum AuditColumn
 	AUDIT_NCOLUMNS
 } AuditColumn;
 
-static const char *const audit_column_names[AUDIT_NCOLUMNS] = {
-	"id", "changed_at", "relid", "table_schema", "table_name", "operation",
-	"record_id", "old_values", "new_values", "changed_by", "session_user_name",
-	"application_name", "client_addr", "transaction_id", "app_user_id", "statement"
+/*
+ * The shape of wedopt.audit_log this file writes: heap_insert() checks neither types nor NOT
+ * NULL nor CHECK constraints, so every column is checked against this before the first row.
+ * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the log.
+ */
+typedef struct AuditColumnShape
+{
+	const char *name;
+	Oid			type;
+	bool		may_be_null;
+} AuditColumnShape;
+
+static const AuditColumnShape audit_columns[AUDIT_NCOLUMNS] = {
+	{"id", INT8OID, false},
+	{"changed_at", TIMESTAMPTZOID, false},
+	{"relid", OIDOID, true},
+	{"table_schema", TEXTOID, true},
+	{"table_name", TEXTOID, true},
+	{"operation", TEXTOID, false},
+	{"record_id", JSONBOID, true},
+	{"old_values", JSONBOID, true},
+	{"new_values", JSONBOID, true},
+	{"changed_by", TEXTOID, false},
+	{"session_user_name", TEXTOID, false},
+	{"application_name", TEXTOID, true},
+	{"client_addr", INETOID, true},
+	{"transaction_id", INT8OID, false},
+	{"app_user_id", TEXTOID, true},
+	{"statement", TEXTOID, true}
 };
 
 /* Where this statement's audit rows go, and what every one of them shares. */
@@ -131,10 +168,13 @@ typedef struct AuditColumns
 	Oid		   *base_type;
 	FmgrInfo   *to_jsonb;		/* to_jsonb() for the column's type, set up on first use */
 	MemoryContext statement_context;	/* lives as long as this statement's trigger call */
-	TypeCacheEntry **types;		/* equality of the column's type, if it has one */
-	char	   *bytes_decide;	/* '?' not known yet, 'y' different bytes are different values */
 	bool	   *changed;		/* this row's changed columns (audit_compare) */
+	Size		max_value;		/* a value larger than this is logged as a marker; 0: no limit */
+	Size		object_used;	/* bytes put into the jsonb object being built */
 } AuditColumns;
+
+/* jsonb refuses objects beyond 256 MB: a row's values stop well short of it. */
+#define AUDIT_MAX_OBJECT ((Size) 200 * 1024 * 1024)
 
 static void
 audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
@@ -148,7 +188,8 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	TupleDesc	part_desc;
 
 	target->sequence = get_relname_relid("audit_log_id_seq", nsp);
-	if (!OidIsValid(log_oid) || !OidIsValid(target->sequence))
+	if (!OidIsValid(log_oid) || !OidIsValid(target->sequence) ||
+		get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
 				 errmsg("wedopt: wedopt.audit_log or its id sequence is missing"),
@@ -158,10 +199,20 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.audit_log is not partitioned")));
+				 errmsg("wedopt: wedopt.audit_log is not partitioned"),
+				 errhint("Drop and create the extension again.")));
 
 	/* The partition for this timestamp, as tuple routing would choose it. */
 	key = RelationGetPartitionKey(target->parent);
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1 ||
+		key->parttypid[0] != TIMESTAMPTZOID || key->partattrs[0] <= 0 ||
+		key->partattrs[0] > RelationGetDescr(target->parent)->natts ||
+		strcmp(NameStr(TupleDescAttr(RelationGetDescr(target->parent),
+									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: wedopt.audit_log is not partitioned by range of changed_at"),
+				 errhint("Drop and create the extension again.")));
 	desc = RelationGetPartitionDesc(target->parent, true);
 	bounds = desc->boundinfo;
 	if (bounds != NULL && bounds->ndatums > 0)
@@ -171,11 +222,12 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 														   key->partcollation,
 														   bounds, 1, &value, &equal);
 
-		index = bounds->indexes[offset + 1];
+		if (offset + 1 >= 0 && offset + 1 <= bounds->ndatums)
+			index = bounds->indexes[offset + 1];
 	}
 	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
 		index = bounds->default_index;
-	if (index < 0)
+	if (index < 0 || index >= desc->nparts)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
 				 errmsg("wedopt: wedopt.audit_log has no partition for %s",
@@ -212,12 +264,14 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	}
 	for (int c = 0; c < AUDIT_NCOLUMNS; c++)
 	{
+		const AuditColumnShape *shape = &audit_columns[c];
+		Form_pg_attribute att = NULL;
+
 		target->attindex[c] = -1;
 		for (int i = 0; i < part_desc->natts; i++)
 		{
-			Form_pg_attribute att = TupleDescAttr(part_desc, i);
-
-			if (!att->attisdropped && strcmp(NameStr(att->attname), audit_column_names[c]) == 0)
+			att = TupleDescAttr(part_desc, i);
+			if (!att->attisdropped && strcmp(NameStr(att->attname), shape->name) == 0)
 			{
 				target->attindex[c] = i;
 				break;
@@ -226,8 +280,33 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 		if (target->attindex[c] < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("wedopt: wedopt.audit_log has no column %s", audit_column_names[c])));
+					 errmsg("wedopt: %s (a partition of wedopt.audit_log) has no column %s",
+							RelationGetRelationName(target->partition), shape->name),
+					 errhint("The audit trigger writes the columns wedopt.audit_log was created with: "
+							 "put the column back, or drop and create the extension again.")));
+		if (att->atttypid != shape->type || att->atttypmod != -1 ||
+			(att->attnotnull && shape->may_be_null) || att->attgenerated != '\0')
+			ereport(ERROR,
+					(errcode(ERRCODE_DATATYPE_MISMATCH),
+					 errmsg("wedopt: column %s of %s (a partition of wedopt.audit_log) is %s%s, the audit trigger writes %s%s",
+							shape->name, RelationGetRelationName(target->partition),
+							format_type_with_typemod(att->atttypid, att->atttypmod),
+							att->attnotnull ? " NOT NULL" : "",
+							format_type_be(shape->type),
+							shape->may_be_null ? " (may be NULL)" : ""),
+					 errhint("Audit rows are written below the executor, which would not convert them: "
+							 "ALTER TABLE wedopt.audit_log ALTER %s TYPE %s%s.",
+							 shape->name, format_type_be(shape->type),
+							 shape->may_be_null && att->attnotnull
+							 ? psprintf(", ALTER %s DROP NOT NULL", shape->name) : "")));
 	}
+	/* heap_insert() checks no CHECK constraint either: a log that has one is not ours. */
+	if (part_desc->constr != NULL && part_desc->constr->num_check > 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
+				 errmsg("wedopt: %s (a partition of wedopt.audit_log) has a CHECK constraint the audit trigger cannot honour",
+						RelationGetRelationName(target->partition)),
+				 errhint("Drop the CHECK constraint from wedopt.audit_log and its partitions.")));
 	target->values = palloc0(sizeof(Datum) * target->natts);
 	target->nulls = palloc(sizeof(bool) * target->natts);
 	memset(target->nulls, true, sizeof(bool) * target->natts);
@@ -285,43 +364,149 @@ audit_insert(AuditTarget *target)
 	}
 }
 
+/*
+ * The options in an audit trigger's arguments, as enable_audit() writes them: the
+ * application-user setting, log_statement (t/f), the value size limit in bytes (0: none),
+ * then one "<attnum>:<name>" per excluded column. Anything else is an error, not a guess.
+ */
+static Size
+audit_check_args(Relation rel, Trigger *trigger)
+{
+	long		limit = -1;
+	char	   *end = NULL;
+
+	if (trigger->tgnargs >= 3)
+		limit = strtol(trigger->tgargs[2], &end, 10);
+	if (trigger->tgnargs < 3 || end == trigger->tgargs[2] || *end != '\0' || limit < 0 ||
+		(strcmp(trigger->tgargs[1], "t") != 0 && strcmp(trigger->tgargs[1], "f") != 0))
+		ereport(ERROR,
+				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+				 errmsg("wedopt: the audit trigger %s on %s has arguments this library does not know",
+						trigger->tgname, RelationGetRelationName(rel)),
+				 errhint("SELECT wedopt.enable_audit('%s') creates the triggers again.",
+						 RelationGetRelationName(rel))));
+	for (int a = 3; a < trigger->tgnargs; a++)
+	{
+		(void) strtol(trigger->tgargs[a], &end, 10);
+		if (end == trigger->tgargs[a] || *end != ':')
+			ereport(ERROR,
+					(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
+					 errmsg("wedopt: the audit trigger %s on %s has a malformed excluded column \"%s\"",
+							trigger->tgname, RelationGetRelationName(rel), trigger->tgargs[a]),
+					 errhint("SELECT wedopt.enable_audit('%s') creates the triggers again.",
+							 RelationGetRelationName(rel))));
+	}
+	return (Size) limit;
+}
+
+static int
+audit_column_named(TupleDesc desc, const char *name)
+{
+	for (int i = 0; i < desc->natts; i++)
+	{
+		Form_pg_attribute att = TupleDescAttr(desc, i);
+
+		if (!att->attisdropped && strcmp(NameStr(att->attname), name) == 0)
+			return i;
+	}
+	return -1;
+}
+
+/*
+ * The primary key's key columns (not its INCLUDE columns; a DEFERRABLE key counts too, which
+ * the relcache's primary-key bitmap leaves out), read from pg_index every statement: a key
+ * dropped, added or renamed is seen at once.
+ */
 static void
-audit_prepare_columns(AuditColumns *cols, Relation rel, TriggerData *trigdata)
+audit_find_key(AuditColumns *cols, Relation rel)
+{
+	List	   *indexes = RelationGetIndexList(rel);
+	ListCell   *lc;
+
+	foreach(lc, indexes)
+	{
+		HeapTuple	tuple = SearchSysCache1(INDEXRELID, ObjectIdGetDatum(lfirst_oid(lc)));
+		Form_pg_index index;
+
+		if (!HeapTupleIsValid(tuple))
+			continue;
+		index = (Form_pg_index) GETSTRUCT(tuple);
+		if (index->indisprimary)
+			for (int k = 0; k < index->indnkeyatts && k < index->indkey.dim1; k++)
+			{
+				AttrNumber	attnum = index->indkey.values[k];
+
+				if (attnum > 0 && attnum <= cols->desc->natts &&
+					!TupleDescAttr(cols->desc, attnum - 1)->attisdropped)
+				{
+					cols->key[attnum - 1] = true;
+					cols->has_key = true;
+				}
+			}
+		ReleaseSysCache(tuple);
+	}
+	list_free(indexes);
+}
+
+/*
+ * Which columns of rel are logged. Excluded columns come from the trigger's arguments, each
+ * by its identity (attnum, which a RENAME keeps) and by its name (which a dump and restore
+ * keeps while it renumbers the columns): a column that either designates is left out, so a
+ * rename leaks nothing. With names (a partition a TRUNCATE of its parent covers, whose
+ * columns always bear the parent's names) the names decide. The names of the columns left out
+ * are appended to *resolved, if given.
+ */
+static void
+audit_prepare_columns(AuditColumns *cols, Relation rel, Trigger *trigger, List *names,
+					  List **resolved, Size max_value)
 {
 	TupleDesc	desc = RelationGetDescr(rel);
-	Bitmapset  *pk = RelationGetIndexAttrBitmap(rel, INDEX_ATTR_BITMAP_PRIMARY_KEY);
-	Trigger    *trigger = trigdata->tg_trigger;
 
 	cols->desc = desc;
 	cols->statement_context = CurrentMemoryContext;
 	cols->logged = palloc0(sizeof(bool) * desc->natts);
 	cols->key = palloc0(sizeof(bool) * desc->natts);
 	cols->to_jsonb = palloc0(sizeof(FmgrInfo) * desc->natts);
-	cols->types = palloc0(sizeof(TypeCacheEntry *) * desc->natts);
 	cols->kind = palloc0(sizeof(AuditJsonKind) * desc->natts);
 	cols->json_ready = palloc0(sizeof(bool) * desc->natts);
 	cols->base_type = palloc0(sizeof(Oid) * desc->natts);
-	cols->bytes_decide = palloc(desc->natts);
-	memset(cols->bytes_decide, '?', desc->natts);
 	cols->changed = palloc0(sizeof(bool) * desc->natts);
 	cols->has_key = false;
+	cols->max_value = max_value;
+	cols->object_used = 0;
 
 	for (int i = 0; i < desc->natts; i++)
-	{
-		Form_pg_attribute att = TupleDescAttr(desc, i);
-		bool		excluded = false;
+		cols->logged[i] = !TupleDescAttr(desc, i)->attisdropped;
 
-		if (att->attisdropped)
-			continue;
-		/* tgargs: app user setting, log_statement, then the excluded columns */
-		for (int a = 2; a < trigger->tgnargs; a++)
-			if (strcmp(trigger->tgargs[a], NameStr(att->attname)) == 0)
-				excluded = true;
-		cols->logged[i] = !excluded;
-		cols->key[i] = bms_is_member(att->attnum - FirstLowInvalidHeapAttributeNumber, pk);
-		cols->has_key |= cols->key[i];
+	if (trigger != NULL)
+		for (int a = 3; a < trigger->tgnargs; a++)
+		{
+			char	   *end;
+			long		attnum = strtol(trigger->tgargs[a], &end, 10);
+			int			by_name = audit_column_named(desc, end + 1);
+
+			if (attnum >= 1 && attnum <= desc->natts)
+				cols->logged[attnum - 1] = false;
+			if (by_name >= 0)
+				cols->logged[by_name] = false;
+		}
+	else
+	{
+		ListCell   *lc;
+
+		foreach(lc, names)
+		{
+			int			i = audit_column_named(desc, (const char *) lfirst(lc));
+
+			if (i >= 0)
+				cols->logged[i] = false;
+		}
 	}
-	bms_free(pk);
+	if (resolved != NULL)
+		for (int i = 0; i < desc->natts; i++)
+			if (!cols->logged[i] && !TupleDescAttr(desc, i)->attisdropped)
+				*resolved = lappend(*resolved, pstrdup(NameStr(TupleDescAttr(desc, i)->attname)));
+	audit_find_key(cols, rel);
 }
 
 /*
@@ -364,7 +549,11 @@ audit_column_json(AuditColumns *cols, int i)
 	}
 }
 
-/* Did column i change between the two versions of a row? */
+/*
+ * Did column i change between the two versions of a row? A change is a change of the stored
+ * value, not what the type's = says: a citext or case-insensitive collation's case change,
+ * -0, '1 day' to '24 hours' and 1.0 to 1.00 are all changes.
+ */
 static bool
 audit_changed(AuditColumns *cols, int i, TupleTableSlot *old_slot, TupleTableSlot *new_slot)
 {
@@ -373,44 +562,33 @@ audit_changed(AuditColumns *cols, int i, TupleTableSlot *old_slot, TupleTableSlo
 	bool		new_null = new_slot->tts_isnull[i];
 	Datum		old_value = old_slot->tts_values[i];
 	Datum		new_value = new_slot->tts_values[i];
-	TypeCacheEntry *type;
 
 	if (old_null || new_null)
 		return old_null != new_null;
-	/* The same bytes are the same value; different bytes may still be equal (1.0 = 1.00). */
-	if (datum_image_eq(old_value, new_value, att->attbyval, att->attlen))
-		return false;
-	if (cols->bytes_decide[i] == '?')
+	if (att->attlen == -1)
 	{
-		/*
-		 * Types whose equality is byte equality: the integers, booleans, dates and times that
-		 * audit_column_json() sorts out, and text under a deterministic collation. Not numeric
-		 * (1.0 = 1.00), char(n) or floats.
-		 */
-		audit_column_json(cols, i);
-		cols->bytes_decide[i] =
-			(cols->kind[i] == JSON_INTEGER || cols->kind[i] == JSON_BOOL ||
-			 cols->kind[i] == JSON_DATETIME ||
-			 (cols->kind[i] == JSON_TEXT && get_collation_isdeterministic(att->attcollation)))
-			? 'y' : 'n';
-	}
-	if (cols->bytes_decide[i] == 'y')
-		return true;
-	if (cols->types[i] == NULL)
-		cols->types[i] = lookup_type_cache(att->atttypid, TYPECACHE_EQ_OPR_FINFO);
-	type = cols->types[i];
-	if (OidIsValid(type->eq_opr_finfo.fn_oid))
-		return !DatumGetBool(FunctionCall2Coll(&type->eq_opr_finfo, att->attcollation,
-											   old_value, new_value));
-	/* Types with no equality (json, point ...): compare their text forms. */
-	{
-		Oid			output;
-		bool		varlena;
+		struct varlena *old_var = (struct varlena *) DatumGetPointer(old_value);
+		struct varlena *new_var = (struct varlena *) DatumGetPointer(new_value);
 
-		getTypeOutputInfo(att->atttypid, &output, &varlena);
-		return strcmp(OidOutputFunctionCall(output, old_value),
-					  OidOutputFunctionCall(output, new_value)) != 0;
+		if (old_var == new_var)
+			return false;
+		/*
+		 * An UPDATE that leaves an out-of-line value alone keeps its toast pointer: the same
+		 * pointer is the same value, and reading it (twice) is what made such UPDATEs slow.
+		 */
+		if (VARATT_IS_EXTERNAL_ONDISK(old_var) && VARATT_IS_EXTERNAL_ONDISK(new_var))
+		{
+			struct varatt_external old_ptr;
+			struct varatt_external new_ptr;
+
+			VARATT_EXTERNAL_GET_POINTER(old_ptr, old_var);
+			VARATT_EXTERNAL_GET_POINTER(new_ptr, new_var);
+			if (old_ptr.va_valueid == new_ptr.va_valueid &&
+				old_ptr.va_toastrelid == new_ptr.va_toastrelid)
+				return false;
+		}
 	}
+	return !datum_image_eq(old_value, new_value, att->attbyval, att->attlen);
 }
 
 /* The jsonb scalar to_jsonb() would make of a value of a common type; false for the others. */
@@ -467,6 +645,77 @@ audit_scalar(AuditColumns *cols, int i, Datum datum, JsonbValue *value)
 	}
 }
 
+/* The sha256 of a varlena value's bytes, in hex. */
+static char *
+audit_sha256(Datum datum)
+{
+	struct varlena *value = pg_detoast_datum_packed((struct varlena *) DatumGetPointer(datum));
+	pg_cryptohash_ctx *ctx = pg_cryptohash_create(PG_SHA256);
+	uint8		digest[PG_SHA256_DIGEST_LENGTH];
+	char	   *hex = palloc(PG_SHA256_DIGEST_LENGTH * 2 + 1);
+
+	if (ctx == NULL || pg_cryptohash_init(ctx) < 0 ||
+		pg_cryptohash_update(ctx, (uint8 *) VARDATA_ANY(value), VARSIZE_ANY_EXHDR(value)) < 0 ||
+		pg_cryptohash_final(ctx, digest, sizeof(digest)) < 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_OUT_OF_MEMORY),
+				 errmsg("wedopt: could not compute the digest of a large audited value"),
+				 errhint("Lower the setting audit.max_value_size.")));
+	pg_cryptohash_free(ctx);
+	for (int b = 0; b < PG_SHA256_DIGEST_LENGTH; b++)
+		snprintf(hex + 2 * b, 3, "%02x", digest[b]);
+	if ((Pointer) value != DatumGetPointer(datum))
+		pfree(value);
+	return hex;
+}
+
+/*
+ * A value larger than the setting audit.max_value_size (or one that would take the row's
+ * jsonb object past AUDIT_MAX_OBJECT) is logged as a marker with its length and digest:
+ * audit must never block the write it records.
+ */
+static bool
+audit_too_large(AuditColumns *cols, Datum datum, JsonbValue *value)
+{
+	Size		size = toast_raw_datum_size(datum) - VARHDRSZ;
+	JsonbParseState *state = NULL;
+	JsonbValue	item;
+	Jsonb	   *marker;
+
+	if ((cols->max_value == 0 || size <= cols->max_value) &&
+		cols->object_used + size <= AUDIT_MAX_OBJECT)
+	{
+		cols->object_used += size;
+		return false;
+	}
+	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
+	item.type = jbvString;
+	item.val.string.val = "wedopt_omitted";
+	item.val.string.len = strlen(item.val.string.val);
+	pushJsonbValue(&state, WJB_KEY, &item);
+	item.val.string.val = "larger than audit.max_value_size";
+	item.val.string.len = strlen(item.val.string.val);
+	pushJsonbValue(&state, WJB_VALUE, &item);
+	item.val.string.val = "bytes";
+	item.val.string.len = strlen(item.val.string.val);
+	pushJsonbValue(&state, WJB_KEY, &item);
+	item.type = jbvNumeric;
+	item.val.numeric = int64_to_numeric((int64) size);
+	pushJsonbValue(&state, WJB_VALUE, &item);
+	item.type = jbvString;
+	item.val.string.val = "sha256";
+	item.val.string.len = strlen(item.val.string.val);
+	pushJsonbValue(&state, WJB_KEY, &item);
+	item.val.string.val = audit_sha256(datum);
+	item.val.string.len = strlen(item.val.string.val);
+	pushJsonbValue(&state, WJB_VALUE, &item);
+	marker = JsonbValueToJsonb(pushJsonbValue(&state, WJB_END_OBJECT, NULL));
+	value->type = jbvBinary;
+	value->val.binary.data = &marker->root;
+	value->val.binary.len = VARSIZE(marker) - VARHDRSZ;
+	return true;
+}
+
 static void
 audit_push_value(JsonbParseState **state, AuditColumns *cols, int i, TupleTableSlot *slot)
 {
@@ -481,6 +730,8 @@ audit_push_value(JsonbParseState **state, AuditColumns *cols, int i, TupleTableS
 
 	if (slot->tts_isnull[i])
 		value.type = jbvNull;
+	else if (att->attlen == -1 && audit_too_large(cols, slot->tts_values[i], &value))
+		 /* a marker */ ;
 	else if (audit_scalar(cols, i, slot->tts_values[i], &value))
 		 /* built directly */ ;
 	else
@@ -529,6 +780,7 @@ audit_object(AuditColumns *cols, AuditPick pick, TupleTableSlot *slot)
 	JsonbParseState *state = NULL;
 	JsonbValue *result;
 
+	cols->object_used = 0;
 	pushJsonbValue(&state, WJB_BEGIN_OBJECT, NULL);
 	for (int i = 0; i < cols->desc->natts; i++)
 	{
@@ -586,22 +838,81 @@ audit_text(const char *value)
 	return PointerGetDatum(cstring_to_text(value));
 }
 
+/* Does relation relid carry a trigger named tgname that calls function fn (and is enabled)? */
+static bool
+audit_has_trigger(Oid relid, const char *tgname, Oid fn, bool enabled_only)
+{
+	Relation	catalog = table_open(TriggerRelationId, AccessShareLock);
+	ScanKeyData key[2];
+	SysScanDesc scan;
+	HeapTuple	tuple;
+	bool		found = false;
+
+	ScanKeyInit(&key[0], Anum_pg_trigger_tgrelid, BTEqualStrategyNumber, F_OIDEQ,
+				ObjectIdGetDatum(relid));
+	ScanKeyInit(&key[1], Anum_pg_trigger_tgname, BTEqualStrategyNumber, F_NAMEEQ,
+				CStringGetDatum(tgname));
+	scan = systable_beginscan(catalog, TriggerRelidNameIndexId, true, NULL, 2, key);
+	tuple = systable_getnext(scan);
+	if (HeapTupleIsValid(tuple))
+	{
+		Form_pg_trigger trigger = (Form_pg_trigger) GETSTRUCT(tuple);
+
+		found = trigger->tgfoid == fn && (!enabled_only || trigger->tgenabled != TRIGGER_DISABLED);
+	}
+	systable_endscan(scan);
+	table_close(catalog, AccessShareLock);
+	return found;
+}
+
+/* The partitioned table relid belongs to, a partition being detached included; or InvalidOid. */
+static Oid
+audit_parent(Oid relid)
+{
+	if (!get_rel_relispartition(relid))
+		return InvalidOid;
+	return get_partition_parent(relid, true);
+}
+
+/*
+ * The table a change of rel is logged under: the topmost of rel and the partitioned tables it
+ * belongs to that carries this audit trigger too (enable_audit() put it on the whole tree).
+ * A partition audited on its own is logged under its own name. The parents are read from
+ * pg_inherits, also while a DETACH ... CONCURRENTLY is pending (get_partition_ancestors()
+ * then returns nothing).
+ */
+static Oid
+audit_log_relid(Relation rel, Trigger *trigger, Oid fn)
+{
+	Oid			result = RelationGetRelid(rel);
+	Oid			current = result;
+
+	if (!rel->rd_rel->relispartition)
+		return result;
+	for (int depth = 0; depth < 1000; depth++)
+	{
+		Oid			parent = audit_parent(current);
+
+		if (!OidIsValid(parent))
+			break;
+		if (audit_has_trigger(parent, trigger->tgname, fn, false))
+			result = parent;
+		current = parent;
+	}
+	return result;
+}
+
 /* The facts every row of this statement shares. */
 static void
-audit_set_statement_facts(AuditTarget *target, Relation rel, Trigger *trigger,
+audit_set_statement_facts(AuditTarget *target, Oid relid, Trigger *trigger,
 						  const char *operation, TimestampTz changed_at)
 {
-	Oid			relid = RelationGetRelid(rel);
 	char	   *schema;
 	char	   *table;
 	const char *app;
 	const char *app_user = NULL;
 	LOCAL_FCINFO(addr_call, 0);
 	Datum		addr;
-
-	/* A write to a partition is logged under the partitioned table it belongs to. */
-	if (rel->rd_rel->relispartition)
-		relid = llast_oid(get_partition_ancestors(relid));
 
 	audit_set(target, COL_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
 	audit_set(target, COL_RELID, ObjectIdGetDatum(relid), false);
@@ -702,6 +1013,129 @@ audit_walk(AuditTarget *target, AuditColumns *cols, Tuplestorestate *old_rows,
 	}
 }
 
+/*
+ * Record ids and values must not depend on the writer's session: a timestamptz key written
+ * in Europe/Berlin must be the one record_history() finds in UTC. For the length of the
+ * trigger call the settings that change what to_jsonb() and the output functions make are
+ * pinned (as a function's SET clause would; an error undoes them with the transaction);
+ * returns the GUC nest level to pop, or -1 if the session had them already.
+ */
+static const char *const audit_canonical[][2] = {
+	{"DateStyle", "ISO, MDY"},
+	{"IntervalStyle", "postgres"},
+	{"extra_float_digits", "1"},
+	{"bytea_output", "hex"},
+};
+
+static int
+audit_canonical_settings(void)
+{
+	int			level = -1;
+	long		offset = 1;
+
+	if (session_timezone == NULL || !pg_get_timezone_offset(session_timezone, &offset) || offset != 0)
+	{
+		level = NewGUCNestLevel();
+		(void) set_config_option("TimeZone", "UTC", PGC_USERSET, PGC_S_SESSION,
+								 GUC_ACTION_SAVE, true, 0, false);
+	}
+	for (int i = 0; i < lengthof(audit_canonical); i++)
+	{
+		const char *current = GetConfigOption(audit_canonical[i][0], true, false);
+
+		if (current != NULL && strcmp(current, audit_canonical[i][1]) == 0)
+			continue;
+		if (level < 0)
+			level = NewGUCNestLevel();
+		(void) set_config_option(audit_canonical[i][0], audit_canonical[i][1], PGC_USERSET,
+								 PGC_S_SESSION, GUC_ACTION_SAVE, true, 0, false);
+	}
+	return level;
+}
+
+/* Log every row of one table as removed by TRUNCATE, read with the given snapshot. */
+static void
+audit_truncate_rows(AuditTarget *target, AuditColumns *cols, Relation rel, Snapshot snapshot,
+					MemoryContext row_context)
+{
+	TableScanDesc scan = table_beginscan(rel, snapshot, 0, NULL);
+	TupleTableSlot *slot = table_slot_create(rel, NULL);
+	MemoryContext caller_context = CurrentMemoryContext;
+
+	while (table_scan_getnextslot(scan, ForwardScanDirection, slot))
+	{
+		MemoryContextSwitchTo(row_context);
+		slot_getallattrs(slot);
+		audit_set_row(target, audit_record_id(cols, slot), audit_object(cols, PICK_ROW, slot), false,
+					  (Datum) 0, true);
+		MemoryContextSwitchTo(caller_context);
+		MemoryContextReset(row_context);
+		CHECK_FOR_INTERRUPTS();
+	}
+	table_endscan(scan);
+	ExecDropSingleTupleTableSlot(slot);
+}
+
+/*
+ * The partition (or partitioned table) under top, top included, that logs the rows of leaf
+ * when top is truncated: the lowest of them whose own audit TRUNCATE trigger is enabled, so
+ * that a partition created or attached after enable_audit() (with no triggers of its own) is
+ * covered by its parent, and no row is logged twice.
+ */
+static Oid
+audit_truncate_owner(Oid leaf, Oid top, const char *tgname, Oid fn)
+{
+	Oid			current = leaf;
+
+	for (int depth = 0; depth < 1000 && OidIsValid(current); depth++)
+	{
+		if (current == top || audit_has_trigger(current, tgname, fn, true))
+			return current;
+		current = audit_parent(current);
+	}
+	return top;
+}
+
+/*
+ * TRUNCATE: BEFORE TRUNCATE fires no transition tables, so the rows are read from the table
+ * itself, with a snapshot taken now, under the ACCESS EXCLUSIVE lock TRUNCATE holds: every
+ * row it removes is one this sees. No SQL is built, nothing depends on column names.
+ */
+static void
+audit_truncate(AuditTarget *target, Relation rel, Trigger *trigger, Size max_value,
+			   Oid fn, MemoryContext row_context)
+{
+	AuditColumns cols;
+	List	   *excluded = NIL;
+	Snapshot	snapshot = RegisterSnapshot(GetLatestSnapshot());
+	Oid			relid = RelationGetRelid(rel);
+
+	audit_prepare_columns(&cols, rel, trigger, NIL, &excluded, max_value);
+	if (rel->rd_rel->relkind == RELKIND_RELATION)
+		audit_truncate_rows(target, &cols, rel, snapshot, row_context);
+	else if (rel->rd_rel->relkind == RELKIND_PARTITIONED_TABLE)
+	{
+		List	   *tree = find_all_inheritors(relid, AccessShareLock, NULL);
+		ListCell   *lc;
+
+		foreach(lc, tree)
+		{
+			Oid			child = lfirst_oid(lc);
+			Relation	leaf;
+			AuditColumns leaf_cols;
+
+			if (child == relid || get_rel_relkind(child) != RELKIND_RELATION ||
+				audit_truncate_owner(child, relid, trigger->tgname, fn) != relid)
+				continue;
+			leaf = table_open(child, AccessShareLock);
+			audit_prepare_columns(&leaf_cols, leaf, NULL, excluded, NULL, max_value);
+			audit_truncate_rows(target, &leaf_cols, leaf, snapshot, row_context);
+			table_close(leaf, NoLock);
+		}
+	}
+	UnregisterSnapshot(snapshot);
+}
+
 Datum
 wedopt_audit_trigger(PG_FUNCTION_ARGS)
 {
@@ -718,15 +1152,36 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	MemoryContext caller_context;
 	TimestampTz changed_at = GetCurrentStatementStartTimestamp();
 	bool		update = false;
+	Size		max_value;
+	Oid			fn = fcinfo->flinfo->fn_oid;
+	int			guc_level;
 
-	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_AFTER(trigdata->tg_event) ||
-		!TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event))
+	if (!CALLED_AS_TRIGGER(fcinfo) || !TRIGGER_FIRED_FOR_STATEMENT(trigdata->tg_event) ||
+		(TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event)
+		 ? !TRIGGER_FIRED_BEFORE(trigdata->tg_event) : !TRIGGER_FIRED_AFTER(trigdata->tg_event)))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wedopt: _audit_trigger() must be called as an AFTER ... FOR EACH STATEMENT trigger"),
+				 errmsg("wedopt: _audit_trigger() must be called as an AFTER ... FOR EACH STATEMENT "
+						"trigger (BEFORE for TRUNCATE)"),
 				 errhint("SELECT wedopt.enable_audit('<table>') creates the triggers.")));
 	rel = trigdata->tg_relation;
+	max_value = audit_check_args(rel, trigdata->tg_trigger);
 
+	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
+	{
+		guc_level = audit_canonical_settings();
+		audit_open_target(&target, get_func_namespace(fn), changed_at);
+		audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+								  trigdata->tg_trigger, "TRUNCATE", changed_at);
+		row_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit row",
+											ALLOCSET_DEFAULT_SIZES);
+		audit_truncate(&target, rel, trigdata->tg_trigger, max_value, fn, row_context);
+		MemoryContextDelete(row_context);
+		audit_close_target(&target);
+		if (guc_level >= 0)
+			AtEOXact_GUC(true, guc_level);
+		return PointerGetDatum(NULL);
+	}
 	if (TRIGGER_FIRED_BY_INSERT(trigdata->tg_event))
 	{
 		operation = "INSERT";
@@ -747,7 +1202,8 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	else
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
-				 errmsg("wedopt: _audit_trigger() handles INSERT, UPDATE and DELETE only")));
+				 errmsg("wedopt: _audit_trigger() handles INSERT, UPDATE, DELETE and TRUNCATE only"),
+				 errhint("SELECT wedopt.enable_audit('<table>') creates the triggers.")));
 	if ((operation[0] != 'D' && new_rows == NULL) || (operation[0] != 'I' && old_rows == NULL))
 		ereport(ERROR,
 				(errcode(ERRCODE_E_R_I_E_TRIGGER_PROTOCOL_VIOLATED),
@@ -759,9 +1215,11 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 		(new_rows == NULL || tuplestore_tuple_count(new_rows) == 0))
 		return PointerGetDatum(NULL);
 
-	audit_prepare_columns(&cols, rel, trigdata);
-	audit_open_target(&target, get_func_namespace(fcinfo->flinfo->fn_oid), changed_at);
-	audit_set_statement_facts(&target, rel, trigdata->tg_trigger, operation, changed_at);
+	audit_prepare_columns(&cols, rel, trigdata->tg_trigger, NIL, NULL, max_value);
+	guc_level = audit_canonical_settings();
+	audit_open_target(&target, get_func_namespace(fn), changed_at);
+	audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+							  trigdata->tg_trigger, operation, changed_at);
 
 	if (old_rows != NULL)
 	{
@@ -808,5 +1266,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 		ExecDropSingleTupleTableSlot(new_slot);
 	}
 	audit_close_target(&target);
+	if (guc_level >= 0)
+		AtEOXact_GUC(true, guc_level);
 	return PointerGetDatum(NULL);
 }

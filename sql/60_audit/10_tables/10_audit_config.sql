@@ -5,7 +5,9 @@ CREATE TABLE @extschema@.audit_config (
     log_statement boolean NOT NULL DEFAULT FALSE,
     enabled boolean NOT NULL DEFAULT TRUE,
     enabled_at timestamptz NOT NULL DEFAULT pg_catalog.now(),
-    enabled_by text NOT NULL DEFAULT current_user
+    enabled_by text NOT NULL DEFAULT current_user,
+    keyless_seen boolean NOT NULL DEFAULT FALSE,
+    history_after bigint NOT NULL DEFAULT 0
 );
 
 COMMENT ON TABLE @extschema@.audit_config IS
@@ -16,6 +18,12 @@ COMMENT ON COLUMN @extschema@.audit_config.pk_columns IS
 'primary key (the record id is then the whole row)';
 COMMENT ON COLUMN @extschema@.audit_config.enabled IS
 'false once disable_audit() ran: the row stays so that record_history() still reads the old rows right';
+COMMENT ON COLUMN @extschema@.audit_config.keyless_seen IS
+'the table had no primary key at some time while audited (its rows then logged under whole-row '
+'record ids, which record_history() also searches)';
+COMMENT ON COLUMN @extschema@.audit_config.history_after IS
+'audit rows of an earlier table of the same name (dropped) end at this id: record_history() '
+'does not take them for this table''s';
 COMMENT ON COLUMN @extschema@.audit_config.columns_excluded IS
 'columns never written to the audit log';
 

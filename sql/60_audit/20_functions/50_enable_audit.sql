@@ -20,9 +20,6 @@ DECLARE
     v_persistence "char";
     v_pk text[];
     v_bad text[];
-    v_function regprocedure;
-    v_args text;
-    v_rel regclass;
     v_count integer := 0;
     v_excluded text[] := coalesce(p_columns_excluded, '{}');
 BEGIN
@@ -51,13 +48,7 @@ BEGIN
                          'privilege on it) must call enable_audit().';
     END IF;
 
-    SELECT pg_catalog.array_agg(a.attname::text ORDER BY k.ord)
-    INTO v_pk
-    FROM pg_catalog.pg_index AS i
-    CROSS JOIN LATERAL pg_catalog.unnest(i.indkey::int2[]) WITH ORDINALITY AS k (attnum, ord)
-    JOIN pg_catalog.pg_attribute AS a
-        ON a.attrelid OPERATOR(pg_catalog.=) i.indrelid AND a.attnum OPERATOR(pg_catalog.=) k.attnum
-    WHERE i.indrelid OPERATOR(pg_catalog.=) p_target AND i.indisprimary;
+    v_pk := @extschema@._audit_key_columns(p_target);
 
     SELECT pg_catalog.array_agg(x.col) INTO v_bad
     FROM pg_catalog.unnest(v_excluded) AS x (col)
@@ -86,9 +77,23 @@ BEGIN
     -- Audit rows need a partition for now.
     PERFORM @extschema@.maintain_audit_log(FALSE);
 
-    INSERT INTO @extschema@.audit_config AS c (target, pk_columns, columns_excluded, log_statement)
-    VALUES (p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE))
+    INSERT INTO @extschema@.audit_config AS c (
+        target, pk_columns, columns_excluded, log_statement, keyless_seen, history_after
+    )
+    VALUES (
+        p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE), v_pk IS NULL,
+        -- a table of this name dropped before: its history is not this one's
+        coalesce((
+            SELECT pg_catalog.max(a.id) FROM @extschema@.audit_log AS a
+            WHERE
+                a.operation OPERATOR(pg_catalog.=) 'ACTION'
+                AND a.record_id OPERATOR(pg_catalog.@>) pg_catalog.jsonb_build_object(
+                    'action', 'drop_table', 'target', pg_catalog.format('%I.%I', v_schema, v_table)
+                )
+        ), 0)
+    )
     ON CONFLICT (target) DO UPDATE SET
+        keyless_seen = c.keyless_seen OR excluded.keyless_seen,
         pk_columns = excluded.pk_columns,
         columns_excluded = excluded.columns_excluded,
         log_statement = excluded.log_statement,
@@ -96,55 +101,9 @@ BEGIN
         enabled_at = pg_catalog.now(),
         enabled_by = current_user;
 
-    -- INSERT, UPDATE and DELETE go through the C trigger, told the options in its arguments:
-    -- the application-user setting, log_statement, then the excluded columns.
-    SELECT pg_catalog.string_agg(pg_catalog.quote_literal(a.arg), ', ' ORDER BY a.ord)
-    INTO v_args
-    FROM pg_catalog.unnest(
-        ARRAY[
-            @extschema@.get_setting('audit.app_user_setting'),
-            CASE WHEN coalesce(p_log_statement, FALSE) THEN 't' ELSE 'f' END
-        ] OPERATOR(pg_catalog.||) v_excluded
-    ) WITH ORDINALITY AS a (arg, ord);
-    -- TRUNCATE copies the table into the log from a function generated for it.
-    v_function := @extschema@._audit_build_trigger(
-        p_target, v_pk, v_excluded, coalesce(p_log_statement, FALSE),
-        @extschema@.get_setting('audit.app_user_setting')
-    );
-    -- A statement trigger fires only for the table a statement names: writes to a partition
-    -- directly need the triggers there too (logged under the parent's name).
-    FOR v_rel IN
-        SELECT p_target
-        UNION ALL
-        SELECT t.relid FROM pg_catalog.pg_partition_tree(p_target) AS t
-        WHERE t.relid OPERATOR(pg_catalog.<>) p_target
-    LOOP
-        EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE TRIGGER wedopt_audit_insert AFTER INSERT ON %s '
-            'REFERENCING NEW TABLE AS wedopt_new FOR EACH STATEMENT '
-            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
-            v_rel, v_args
-        );
-        EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE TRIGGER wedopt_audit_update AFTER UPDATE ON %s '
-            'REFERENCING OLD TABLE AS wedopt_old NEW TABLE AS wedopt_new FOR EACH STATEMENT '
-            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
-            v_rel, v_args
-        );
-        EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE TRIGGER wedopt_audit_delete AFTER DELETE ON %s '
-            'REFERENCING OLD TABLE AS wedopt_old FOR EACH STATEMENT '
-            'EXECUTE FUNCTION @extschema@._audit_trigger(%s)',
-            v_rel, v_args
-        );
-        EXECUTE pg_catalog.format(
-            'CREATE OR REPLACE TRIGGER wedopt_audit_truncate BEFORE TRUNCATE ON %s '
-            'FOR EACH STATEMENT EXECUTE FUNCTION %s',
-            v_rel, v_function
-        );
-        v_count := v_count + 1;
-    END LOOP;
-    PERFORM @extschema@._audit_drop_unused_functions();
+    -- One C function for INSERT, UPDATE, DELETE and TRUNCATE, told the options in its
+    -- arguments: no code is generated for the table.
+    v_count := @extschema@._audit_create_triggers(p_target);
     RAISE NOTICE 'wedopt: auditing % (% table(s) with triggers, record id from %)',
         p_target, v_count, coalesce(pg_catalog.array_to_string(v_pk, ', '), 'the whole row');
 END

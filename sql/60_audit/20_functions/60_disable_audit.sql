@@ -26,7 +26,6 @@ BEGIN
         EXECUTE pg_catalog.format('DROP TRIGGER %I ON %s', v_trigger, v_rel);
         v_count := v_count + 1;
     END LOOP;
-    PERFORM @extschema@._audit_drop_unused_functions();
     UPDATE @extschema@.audit_config AS c SET enabled = FALSE
     WHERE c.target OPERATOR(pg_catalog.=) p_target;
     IF v_count OPERATOR(pg_catalog.=) 0 THEN

@@ -26,3 +26,10 @@ SELECT @extschema@._define_setting(
     'without scanning the log (costs each audit row an index entry); applied by maintain_audit_log()',
     NULL
 );
+SELECT @extschema@._define_setting(
+    'audit.max_value_size', 'audit', 'integer', '1024', '1024', '1024',
+    'a column value larger than this is logged as a marker {"wedopt_omitted", "bytes", "sha256"} '
+    'instead of the value, so that audit never blocks a write; 0 logs every value whole; '
+    'enable_audit() again after changing it',
+    'kB'
+);
