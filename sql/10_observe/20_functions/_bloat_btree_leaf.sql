@@ -14,7 +14,7 @@ DECLARE
     -- A deduplicating B-tree build merges equal keys into posting-list tuples: the key, then
     -- 6 bytes per heap TID, padded to 8, at most 10 % of a page (812 bytes) each (nbtsort.c).
     -- A key seen once stays a plain tuple. Returns {leaf bytes with line pointers, leaf items}.
-    v_key double precision := ceil(p_tuple_bytes / 8) * 8;
+    v_key double precision := ceil(p_tuple_bytes / 8 - 1e-6) * 8;  -- (float noise: 16.000001 is 16)
     v_cap double precision := greatest(floor((812 - v_key) / 6), 2);
     v_full double precision := ceil((v_key + 6 * v_cap) / 8) * 8;
     v_bytes double precision := 0;

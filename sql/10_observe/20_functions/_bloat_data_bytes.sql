@@ -2,7 +2,8 @@ CREATE OR REPLACE FUNCTION @extschema@._bloat_data_bytes(
     p_len integer [],
     p_align "char" [],
     p_width double precision [],
-    p_null_frac double precision []
+    p_null_frac double precision [],
+    p_residues double precision [] DEFAULT NULL
 )
 RETURNS double precision
 LANGUAGE plpgsql
@@ -22,6 +23,8 @@ DECLARE
     v_align integer;
     v_pad integer;
     v_step integer;
+    v_spread boolean;
+    v_width double precision;
 BEGIN
     FOR i IN 1 .. coalesce(array_length(p_len, 1), 0) LOOP
         v_present := 1 - coalesce(p_null_frac[i], 0);
@@ -32,13 +35,32 @@ BEGIN
             v_align := 1;
         END IF;
         v_step := round(p_width[i]);
+        -- p_residues[i][k + 1]: the share of the column's values whose width is k (mod 8),
+        -- p_residues[i][9] their mean; all zeros (or none given): every value taken as of
+        -- the average width
+        v_spread := p_len[i] = -1 AND coalesce(p_residues[i][1] + p_residues[i][2] + p_residues[i][3]
+            + p_residues[i][4] + p_residues[i][5] + p_residues[i][6] + p_residues[i][7] + p_residues[i][8], 0) > 0;
+        v_width := p_width[i];
+        IF v_spread THEN
+            -- pg_statistic keeps the average width truncated to an integer: the sampled
+            -- values' own mean, within that integer's range, is closer
+            v_width := least(greatest(coalesce(p_residues[i][9], v_width), v_width), v_width + 0.99);
+        END IF;
         v_next := ARRAY[0, 0, 0, 0, 0, 0, 0, 0];
         FOR r IN 0 .. 7 LOOP
             CONTINUE WHEN v_mass[r + 1] = 0;
             v_pad := (v_align - r % v_align) % v_align;
-            v_next[(r + v_pad + v_step) % 8 + 1] := v_next[(r + v_pad + v_step) % 8 + 1] + v_mass[r + 1] * v_present;
+            IF v_spread THEN
+                FOR k IN 0 .. 7 LOOP
+                    v_next[(r + v_pad + k) % 8 + 1] := v_next[(r + v_pad + k) % 8 + 1]
+                        + v_mass[r + 1] * v_present * p_residues[i][k + 1];
+                END LOOP;
+            ELSE
+                v_next[(r + v_pad + v_step) % 8 + 1] := v_next[(r + v_pad + v_step) % 8 + 1]
+                    + v_mass[r + 1] * v_present;
+            END IF;
             v_next[r + 1] := v_next[r + 1] + v_mass[r + 1] * (1 - v_present);
-            v_bytes := v_bytes + v_mass[r + 1] * v_present * (v_pad + p_width[i]);
+            v_bytes := v_bytes + v_mass[r + 1] * v_present * (v_pad + v_width);
         END LOOP;
         v_mass := v_next;
     END LOOP;
@@ -50,7 +72,10 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._bloat_data_bytes(integer [], "char" [], double precision [], double precision []) IS
+COMMENT ON FUNCTION @extschema@._bloat_data_bytes(
+    integer [], "char" [], double precision [], double precision [], double precision []
+) IS
 'wedopt (internal): expected bytes of the data part of a heap or index tuple, padded to 8, from '
-'each column''s typlen, typalign, average width and null fraction, in column order, alignment '
-'padding included; for get_table_bloat() and get_index_bloat()';
+'each column''s typlen, typalign, average width, null fraction and widths modulo 8 (see '
+'_bloat_width_residues), in column order, alignment padding included; for get_table_bloat() and '
+'get_index_bloat()';

@@ -26,7 +26,7 @@ DECLARE
     v_run integer;
     v_sampled bigint := 0;
 BEGIN
-    SELECT c.relname, c.relpages INTO v_name, v_pages
+    SELECT c.relname, pg_relation_size(c.oid) / current_setting('block_size')::integer INTO v_name, v_pages
     FROM pg_class AS c
     JOIN pg_namespace AS n ON c.relnamespace = n.oid
     WHERE c.oid = p_toast AND c.relkind = 't' AND n.nspname = 'pg_toast';

@@ -83,13 +83,15 @@ AS $$
                     array_agg(ty.typlen::integer ORDER BY k.pos),
                     array_agg(ty.typalign ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
-                    array_agg(s.stanullfrac::double precision ORDER BY k.pos)
+                    array_agg(s.stanullfrac::double precision ORDER BY k.pos),
+                    array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
                 ) AS data_bytes,
                 @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY k.pos),
                     array_agg(ty.typalign ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
-                    NULL
+                    NULL,
+                    array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
                 ) AS data_bytes_no_null,
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null,
                 coalesce(bool_and(k.pos > x.nkeys OR eq.ok IS NOT NULL), FALSE) AS equal_image,
@@ -215,7 +217,7 @@ AS $$
             -- pivot tuples: the key (+ a heap TID where keys repeat), at 70 % fill
             greatest(floor(
                 (l.bs - 48 - floor(l.bs * 30 / 100.0))
-                / (ceil(l.tuple_bytes / 8) * 8 + 4 + CASE WHEN l.rest_keys < l.index_rows THEN 8 ELSE 0 END)
+                / (ceil(l.tuple_bytes / 8 - 1e-6) * 8 + 4 + CASE WHEN l.rest_keys < l.index_rows THEN 8 ELSE 0 END)
             ), 2) AS fanout
         FROM leaf AS l
     ),

@@ -53,9 +53,11 @@ AS $$
             -- the data with each column's alignment; + a 4-byte line pointer
             24 + (1 - w.no_null) * ((23 + (t.relnatts + 7) / 8 + 7) / 8 * 8 - 24)
             + w.data_bytes + 4 AS item_bytes,
-            coalesce(toast.relpages, 0)::bigint AS toast_pages,
+            -- the TOAST table's size from its file: its relpages waits for a VACUUM
+            coalesce(pg_relation_size(toast.oid) / t.bs, 0)::bigint AS toast_pages,
             CASE
-                WHEN coalesce(toast.relpages, 0) < 128 THEN coalesce(toast.relpages, 0)
+                WHEN coalesce(pg_relation_size(toast.oid) / t.bs, 0) < 128
+                    THEN coalesce(pg_relation_size(toast.oid) / t.bs, 0)
                 ELSE ceil(@extschema@._bloat_toast_pages(toast.oid))
             END::bigint AS toast_expected
         FROM tbl AS t
@@ -68,7 +70,8 @@ AS $$
                     array_agg(ty.typlen::integer ORDER BY a.attnum),
                     array_agg(ty.typalign ORDER BY a.attnum),
                     array_agg(s.stawidth::double precision ORDER BY a.attnum),
-                    array_agg(s.stanullfrac::double precision ORDER BY a.attnum)
+                    array_agg(s.stanullfrac::double precision ORDER BY a.attnum),
+                    array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY a.attnum)
                 ) AS data_bytes,
                 -- the share of rows without any null (columns taken as independent)
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null
