@@ -105,6 +105,8 @@ AS $$
                     END + CASE WHEN s.stanullfrac > 0 THEN 1 ELSE 0 END,
                     1
                 )))) AS combos,
+                max(CASE WHEN s.stadistinct < 0 THEN -s.stadistinct * x.table_rows ELSE s.stadistinct END)
+                    FILTER (WHERE k.pos <= x.nkeys) AS max_distinct,
                 max(s.stanullfrac::double precision) FILTER (WHERE k.pos = 1) AS first_null_frac,
                 max(CASE WHEN s.stadistinct < 0 THEN -s.stadistinct * x.table_rows ELSE s.stadistinct END)
                     FILTER (WHERE k.pos = 1) AS first_distinct,
@@ -149,7 +151,8 @@ AS $$
     grp AS (
         -- Groups of equal keys: one key column: its nulls, its most common values, the rest
         -- spread evenly over the other distinct values; several: the rows spread evenly over
-        -- the combinations they can fill (P * (1 - exp(-rows / P)) of P possible).
+        -- the combinations they can fill (P * (1 - exp(-rows / P)) of P possible), never fewer
+        -- than the most varied column's distinct values.
         SELECT
             c.*,
             CASE
@@ -181,7 +184,8 @@ AS $$
                     CASE
                         WHEN NOT g.dedup THEN g.index_rows
                         WHEN g.nkeys = 1 THEN coalesce(g.first_distinct, g.index_rows) - cardinality(g.mcv_rows)
-                        ELSE g.combos * (1 - exp(-g.index_rows / g.combos))
+                        -- at least as many as the most varied column has
+                        ELSE greatest(g.combos * (1 - exp(-g.index_rows / g.combos)), g.max_distinct)
                     END,
                     g.index_rows
                 ), 1) AS rest_keys
