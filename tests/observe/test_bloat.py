@@ -27,14 +27,15 @@ def sizes(db, schema):
     """{name: bytes} of every table (heap + TOAST) and index in schema."""
     return dict(
         db.execute(
-            "SELECT c.relname, pg_relation_size(c.oid) + coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0) "
-            "FROM pg_class c WHERE c.relnamespace = %s::regnamespace AND c.relkind IN ('r', 'i')",
+            "SELECT c.relname, pg_relation_size(c.oid) "
+            "+ coalesce(pg_relation_size(nullif(c.reltoastrelid, 0)), 0) FROM pg_class c "
+            "WHERE c.relnamespace = %s::regnamespace AND c.relkind IN ('r', 'i')",
             [schema],
         ).fetchall()
     )
 
 
-def make(db, schema, table, columns, fill, rows, indexes, options=""):
+def make(db, schema, table, columns, fill, rows, indexes, options=""):  # noqa: PLR0917 - one line per call
     db.execute(f"CREATE SCHEMA IF NOT EXISTS {schema}")
     with_ = "autovacuum_enabled = off" + (f", {options}" if options else "")
     db.execute(f"CREATE TABLE {schema}.{table} ({columns}) WITH ({with_})")
@@ -111,7 +112,8 @@ def test_planted_bloat_is_seen_within_tolerance(db):
         "booking",
         "id int, guest int, status text, note text, paid_at timestamptz",
         "g, CASE WHEN g % 3 = 0 THEN NULL ELSE g END, (ARRAY['booked', 'paid', 'cancelled'])[1 + g % 3], "
-        "repeat('n', g % 40), CASE WHEN g % 4 = 0 THEN NULL ELSE timestamptz '2026-01-01' + g * interval '1 s' END",
+        "repeat('n', g % 40), "
+        "CASE WHEN g % 4 = 0 THEN NULL ELSE timestamptz '2026-01-01' + g * interval '1 s' END",
         40000,
         {
             "booking_id": "(id)",
@@ -121,7 +123,15 @@ def test_planted_bloat_is_seen_within_tolerance(db):
             "booking_status_id": "(status, id)",
         },
     )
-    make(db, "planted", "payment", "id bigint, amount numeric, ref uuid", "g, g * 0.25, md5(g::text)::uuid", 40000, {})
+    make(
+        db,
+        "planted",
+        "payment",
+        "id bigint, amount numeric, ref uuid",
+        "g, g * 0.25, md5(g::text)::uuid",
+        40000,
+        {},
+    )
     plant(db, "planted", "booking", 45)
     plant(db, "planted", "payment", 70)
     found = estimates(db, "planted")

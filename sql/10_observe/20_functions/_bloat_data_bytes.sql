@@ -1,9 +1,9 @@
 CREATE OR REPLACE FUNCTION @extschema@._bloat_data_bytes(
-    p_len integer [],
-    p_align "char" [],
-    p_width double precision [],
-    p_null_frac double precision [],
-    p_residues double precision [] DEFAULT NULL
+    p_len integer[],
+    p_align text[],
+    p_width double precision[],
+    p_null_frac double precision[],
+    p_residues double precision[] DEFAULT NULL
 )
 RETURNS double precision
 LANGUAGE plpgsql
@@ -73,7 +73,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@._bloat_data_bytes(
-    integer [], "char" [], double precision [], double precision [], double precision []
+    integer[], text[], double precision[], double precision[], double precision[]
 ) IS
 'wedopt (internal): expected bytes of the data part of a heap or index tuple, padded to 8, from '
 'each column''s typlen, typalign, average width, null fraction and widths modulo 8 (see '

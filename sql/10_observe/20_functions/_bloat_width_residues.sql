@@ -1,5 +1,5 @@
 CREATE OR REPLACE FUNCTION @extschema@._bloat_width_residues(p_type oid, p_stat pg_statistic)
-RETURNS double precision []
+RETURNS double precision[]
 LANGUAGE sql
 STABLE
 PARALLEL SAFE

@@ -81,32 +81,32 @@ AS $$
                 count(s.starelid) AS analyzed,
                 @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY k.pos),
-                    array_agg(ty.typalign ORDER BY k.pos),
+                    array_agg(ty.typalign::text ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
                     array_agg(s.stanullfrac::double precision ORDER BY k.pos),
                     array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
                 ) AS data_bytes,
                 @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY k.pos),
-                    array_agg(ty.typalign ORDER BY k.pos),
+                    array_agg(ty.typalign::text ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
                     NULL,
                     array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
                 ) AS data_bytes_no_null,
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null,
                 coalesce(bool_and(k.pos > x.nkeys OR eq.ok IS NOT NULL), FALSE) AS equal_image,
-                -- distinct key combinations possible: the product of each key column's
-                -- distinct values (null counted as one)
+                -- the combinations the key columns after the first can take: the product of
+                -- their distinct values (null counted as one)
                 exp(sum(ln(greatest(
                     CASE
-                        WHEN k.pos > x.nkeys THEN 1
+                        WHEN k.pos = 1 OR k.pos > x.nkeys THEN 1
                         WHEN s.stadistinct < 0 THEN -s.stadistinct * x.table_rows
                         ELSE s.stadistinct
-                    END + CASE WHEN s.stanullfrac > 0 THEN 1 ELSE 0 END,
+                    END + CASE WHEN k.pos > 1 AND k.pos <= x.nkeys AND s.stanullfrac > 0 THEN 1 ELSE 0 END,
                     1
-                )))) AS combos,
+                )))) AS later_combos,
                 max(CASE WHEN s.stadistinct < 0 THEN -s.stadistinct * x.table_rows ELSE s.stadistinct END)
-                    FILTER (WHERE k.pos <= x.nkeys) AS max_distinct,
+                    FILTER (WHERE k.pos > 1 AND k.pos <= x.nkeys) AS later_max_distinct,
                 max(s.stanullfrac::double precision) FILTER (WHERE k.pos = 1) AS first_null_frac,
                 max(CASE WHEN s.stadistinct < 0 THEN -s.stadistinct * x.table_rows ELSE s.stadistinct END)
                     FILTER (WHERE k.pos = 1) AS first_distinct,
@@ -149,20 +149,14 @@ AS $$
     ),
 
     grp AS (
-        -- Groups of equal keys: one key column: its nulls, its most common values, the rest
-        -- spread evenly over the other distinct values; several: the rows spread evenly over
-        -- the combinations they can fill (P * (1 - exp(-rows / P)) of P possible), never fewer
-        -- than the most varied column's distinct values.
+        -- Groups of equal first key column: its nulls, its most common values, the rest spread
+        -- evenly over its other distinct values; each split further over the combinations of
+        -- the other key columns (see _bloat_btree_leaf).
         SELECT
             c.*,
+            CASE WHEN c.dedup THEN coalesce(c.first_null_frac, 0) * c.index_rows ELSE 0 END AS null_rows,
             CASE
-                WHEN NOT c.dedup THEN 0
-                WHEN c.nkeys = 1 THEN coalesce(c.first_null_frac, 0) * c.index_rows
-                ELSE 0
-            END AS null_rows,
-            CASE
-                WHEN NOT c.dedup THEN ARRAY[]::double precision []
-                WHEN c.nkeys = 1 THEN ARRAY(SELECT f * c.index_rows FROM unnest(c.first_mcv_freqs) AS f)
+                WHEN c.dedup THEN ARRAY(SELECT f * c.index_rows FROM unnest(c.first_mcv_freqs) AS f)
                 ELSE ARRAY[]::double precision []
             END AS mcv_rows
         FROM col AS c
@@ -172,9 +166,7 @@ AS $$
         SELECT
             g.*,
             r.rest_rows,
-            r.rest_keys,
-            floor(r.rest_rows / r.rest_keys) AS lo_size,
-            r.rest_rows - floor(r.rest_rows / r.rest_keys) * r.rest_keys AS hi_groups
+            r.rest_keys
         FROM grp AS g
         CROSS JOIN LATERAL (
             SELECT
@@ -183,9 +175,7 @@ AS $$
                 greatest(least(
                     CASE
                         WHEN NOT g.dedup THEN g.index_rows
-                        WHEN g.nkeys = 1 THEN coalesce(g.first_distinct, g.index_rows) - cardinality(g.mcv_rows)
-                        -- at least as many as the most varied column has
-                        ELSE greatest(g.combos * (1 - exp(-g.index_rows / g.combos)), g.max_distinct)
+                        ELSE coalesce(g.first_distinct, g.index_rows) - cardinality(g.mcv_rows)
                     END,
                     g.index_rows
                 ), 1) AS rest_keys
@@ -201,14 +191,22 @@ AS $$
         CROSS JOIN LATERAL (
             SELECT @extschema@._bloat_btree_leaf(
                 CASE WHEN s.dedup AND s.nkeys = 1 THEN 8 + s.data_bytes_no_null ELSE s.tuple_bytes END,
-                s.mcv_rows || ARRAY[s.lo_size, s.lo_size + 1],
-                array_fill(1::double precision, ARRAY[cardinality(s.mcv_rows)])
-                || ARRAY[s.rest_keys - s.hi_groups, s.hi_groups]
+                s.mcv_rows || ARRAY[s.rest_rows / s.rest_keys],
+                array_fill(1::double precision, ARRAY[cardinality(s.mcv_rows)]) || ARRAY[s.rest_keys],
+                s.later_combos,
+                coalesce(s.later_max_distinct / nullif(s.index_rows, 0), 0)
             ) AS bytes
         ) AS l
-        -- the nulls of a one-column index: 16-byte tuples (header + bitmap, no data)
+        -- the nulls of the first key column (of a one-column index: 16-byte tuples, header and
+        -- bitmap, no data)
         CROSS JOIN LATERAL (
-            SELECT @extschema@._bloat_btree_leaf(16, ARRAY[s.null_rows], ARRAY[1::double precision]) AS bytes
+            SELECT @extschema@._bloat_btree_leaf(
+                CASE WHEN s.nkeys = 1 THEN 16 ELSE s.tuple_bytes END,
+                ARRAY[s.null_rows],
+                ARRAY[1::double precision],
+                s.later_combos,
+                coalesce(s.later_max_distinct / nullif(s.index_rows, 0), 0)
+            ) AS bytes
         ) AS n
     ),
 
@@ -221,7 +219,7 @@ AS $$
             -- pivot tuples: the key (+ a heap TID where keys repeat), at 70 % fill
             greatest(floor(
                 (l.bs - 48 - floor(l.bs * 30 / 100.0))
-                / (ceil(l.tuple_bytes / 8 - 1e-6) * 8 + 4 + CASE WHEN l.rest_keys < l.index_rows THEN 8 ELSE 0 END)
+                / (ceil(l.tuple_bytes / 8 - 1e-6) * 8 + 4 + CASE WHEN l.leaf_items < l.index_rows THEN 8 ELSE 0 END)
             ), 2) AS fanout
         FROM leaf AS l
     ),

@@ -68,7 +68,7 @@ AS $$
                 count(s.starelid) AS analyzed,
                 @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY a.attnum),
-                    array_agg(ty.typalign ORDER BY a.attnum),
+                    array_agg(ty.typalign::text ORDER BY a.attnum),
                     array_agg(s.stawidth::double precision ORDER BY a.attnum),
                     array_agg(s.stanullfrac::double precision ORDER BY a.attnum),
                     array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY a.attnum)
