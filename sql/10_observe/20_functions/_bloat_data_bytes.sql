@@ -76,6 +76,6 @@ COMMENT ON FUNCTION @extschema@._bloat_data_bytes(
     integer[], text[], double precision[], double precision[], double precision[]
 ) IS
 'wedopt (internal): expected bytes of the data part of a heap or index tuple, padded to 8, from '
-'each column''s typlen, typalign, average width, null fraction and widths modulo 8 (see '
-'_bloat_width_residues), in column order, alignment padding included; for get_table_bloat() and '
+'each column''s typlen, typalign, average width, null fraction and widths modulo 8 (from its '
+'sampled values), in column order, alignment padding included; for get_table_bloat() and '
 'get_index_bloat()';

@@ -20,7 +20,8 @@ AS $$
     -- posting lists where the index deduplicates (PostgreSQL 13+: not unique, not INCLUDE,
     -- deduplicate_items on, every key type "equal image"); leaf pages filled to the
     -- fillfactor (default 90), pivots at 70 %, plus the meta page. Indexes on expressions are
-    -- left out.
+    -- left out. The CTEs that call functions are MATERIALIZED: inlined, each call would be
+    -- repeated wherever its result is used.
     WITH idx AS (
         SELECT
             i.indexrelid,
@@ -61,7 +62,7 @@ AS $$
             AND (p_schema IS NULL OR n.nspname = p_schema)
     ),
 
-    col AS (
+    col AS MATERIALIZED (
         SELECT
             x.*,
             w.*,
@@ -84,14 +85,14 @@ AS $$
                     array_agg(ty.typalign::text ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
                     array_agg(s.stanullfrac::double precision ORDER BY k.pos),
-                    array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
+                    array_agg(wr.residues ORDER BY k.pos)
                 ) AS data_bytes,
                 @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY k.pos),
                     array_agg(ty.typalign::text ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
                     NULL,
-                    array_agg(@extschema@._bloat_width_residues(a.atttypid, s) ORDER BY k.pos)
+                    array_agg(wr.residues ORDER BY k.pos)
                 ) AS data_bytes_no_null,
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null,
                 coalesce(bool_and(k.pos > x.nkeys OR eq.ok IS NOT NULL), FALSE) AS equal_image,
@@ -122,6 +123,73 @@ AS $$
             JOIN pg_type AS ty ON a.atttypid = ty.oid
             LEFT JOIN pg_statistic AS s
                 ON x.indrelid = s.starelid AND k.attnum = s.staattnum AND NOT s.stainherit
+            -- How the stored widths of a string or numeric column fall modulo 8 (shares of
+            -- 0..7, then their mean), from its most common values weighted by their frequency
+            -- and its histogram bounds sharing the rest: padding to 8 depends on that, not on
+            -- the average width alone (numeric values of 5, 7 and 9 bytes average 7, yet a
+            -- third of their index tuples take 24 bytes, not 16). Only widths are derived,
+            -- never a value returned; the text form's width is the stored width for these
+            -- types. Zeros for the others (and without sampled values).
+            CROSS JOIN LATERAL (
+                SELECT CASE
+                    WHEN ty.typlen = -1 AND (ty.typcategory = 'S' OR ty.oid = 'pg_catalog.numeric'::regtype)
+                        THEN (
+                            SELECT ARRAY[
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 0) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 1) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 2) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 3) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 4) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 5) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 6) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.weight) FILTER (WHERE v.width % 8 = 7) / nullif(sum(v.weight), 0), 0),
+                                coalesce(sum(v.width * v.weight) / nullif(sum(v.weight), 0), 0)
+                            ]
+                            FROM (
+                                SELECT
+                                    CASE
+                                        WHEN ty.oid = 'pg_catalog.numeric'::regtype
+                                            THEN pg_column_size(u.val::numeric) - 3
+                                        ELSE octet_length(u.val) + 1
+                                    END AS width,
+                                    u.weight
+                                FROM (
+                                    SELECT m.val, m.freq::double precision AS weight
+                                    FROM unnest(
+                                        (CASE 1
+                                            WHEN s.stakind1 THEN s.stavalues1 WHEN s.stakind2 THEN s.stavalues2
+                                            WHEN s.stakind3 THEN s.stavalues3 WHEN s.stakind4 THEN s.stavalues4
+                                            WHEN s.stakind5 THEN s.stavalues5
+                                        END)::text::text [],
+                                        CASE 1
+                                            WHEN s.stakind1 THEN s.stanumbers1 WHEN s.stakind2 THEN s.stanumbers2
+                                            WHEN s.stakind3 THEN s.stanumbers3 WHEN s.stakind4 THEN s.stanumbers4
+                                            WHEN s.stakind5 THEN s.stanumbers5
+                                        END
+                                    ) AS m (val, freq)
+                                    UNION ALL
+                                    -- the histogram (kind 2) shares what the most common values (kind 1) leave
+                                    SELECT h.val, greatest(1 - s.stanullfrac - coalesce((
+                                        SELECT sum(f) FROM unnest(CASE 1
+                                            WHEN s.stakind1 THEN s.stanumbers1 WHEN s.stakind2 THEN s.stanumbers2
+                                            WHEN s.stakind3 THEN s.stanumbers3 WHEN s.stakind4 THEN s.stanumbers4
+                                            WHEN s.stakind5 THEN s.stanumbers5
+                                        END) AS f
+                                    ), 0), 0) / h.n
+                                    FROM (
+                                        SELECT x.val, count(*) OVER () AS n
+                                        FROM unnest((CASE 2
+                                            WHEN s.stakind1 THEN s.stavalues1 WHEN s.stakind2 THEN s.stavalues2
+                                            WHEN s.stakind3 THEN s.stavalues3 WHEN s.stakind4 THEN s.stavalues4
+                                            WHEN s.stakind5 THEN s.stavalues5
+                                        END)::text::text []) AS x (val)
+                                    ) AS h
+                                ) AS u
+                            ) AS v
+                        )
+                    ELSE '{0,0,0,0,0,0,0,0,0}'::double precision []
+                END AS residues
+            ) AS wr
             -- deduplication needs an "equal image" type: btequalimage, or btvarstrequalimage
             -- with a deterministic collation (bpchar measured never to deduplicate)
             LEFT JOIN LATERAL (
@@ -182,7 +250,7 @@ AS $$
         ) AS r
     ),
 
-    leaf AS (
+    leaf AS MATERIALIZED (
         SELECT
             s.*,
             l.bytes[1] + n.bytes[1] AS leaf_bytes,
@@ -200,17 +268,21 @@ AS $$
         -- the nulls of the first key column (of a one-column index: 16-byte tuples, header and
         -- bitmap, no data)
         CROSS JOIN LATERAL (
-            SELECT @extschema@._bloat_btree_leaf(
-                CASE WHEN s.nkeys = 1 THEN 16 ELSE s.tuple_bytes END,
-                ARRAY[s.null_rows],
-                ARRAY[1::double precision],
-                s.later_combos,
-                coalesce(s.later_max_distinct / nullif(s.index_rows, 0), 0)
-            ) AS bytes
+            SELECT CASE
+                WHEN s.null_rows > 0
+                    THEN @extschema@._bloat_btree_leaf(
+                        CASE WHEN s.nkeys = 1 THEN 16 ELSE s.tuple_bytes END,
+                        ARRAY[s.null_rows],
+                        ARRAY[1::double precision],
+                        s.later_combos,
+                        coalesce(s.later_max_distinct / nullif(s.index_rows, 0), 0)
+                    )
+                ELSE '{0,0}'::double precision []
+            END AS bytes
         ) AS n
     ),
 
-    est AS (
+    est AS MATERIALIZED (
         SELECT
             l.*,
             ceil(l.leaf_items / greatest(floor(
