@@ -73,9 +73,9 @@ AS $$
         -- Per index, a LATERAL lookup of pg_statistic by (oid, attnum) through its own index:
         -- joining a per-index aggregate back to idx, or the pg_stats view by names, made the
         -- planner loop over every index for every index (98 s on 10,000 tables).
-        -- Only null fractions, widths, distinct counts and most-common-value frequencies are
-        -- read, never sampled values: that is why the function is SECURITY DEFINER
-        -- (pg_statistic is readable by superusers only).
+        -- Only null fractions, widths, distinct counts, most-common-value frequencies and the
+        -- widths of sampled values are derived, no value is returned: that is why the function
+        -- may be SECURITY DEFINER (pg_statistic is readable by superusers only).
         CROSS JOIN LATERAL (
             SELECT
                 count(*) AS ncols,

@@ -20,8 +20,9 @@ AS $$
     -- rewritten (VACUUM FULL) at the table's fillfactor, against the pages the heap has; the
     -- same for its TOAST table. Sizes and bloat are heap + TOAST. Tables whose columns are not
     -- all analyzed are left out.
-    -- SECURITY DEFINER: pg_statistic (null fraction and width only, never sampled values) and
-    -- the TOAST tables (chunk lengths only) are readable by superusers only.
+    -- SECURITY DEFINER: pg_statistic and the TOAST tables are readable by superusers only.
+    -- Only null fractions, widths and the widths of sampled values are derived from the one,
+    -- chunk lengths from the other; no value is returned.
     WITH tbl AS (
         SELECT
             c.oid,
