@@ -36,7 +36,9 @@ BEGIN
     FOR v_run IN 0 .. 49 LOOP
         v_start := (v_run::bigint * greatest(v_pages - 2, 0)) / 49;
         FOR v_len IN EXECUTE format(
-            'SELECT octet_length(chunk_data) FROM pg_toast.%I WHERE ctid >= $1 AND ctid < $2 ORDER BY chunk_id, chunk_seq', v_name
+            'SELECT octet_length(chunk_data) FROM pg_toast.%I WHERE ctid >= $1 AND ctid < $2 '
+            'ORDER BY chunk_id, chunk_seq',
+            v_name
         ) USING format('(%s,0)', v_start)::tid, format('(%s,0)', v_start + 2)::tid LOOP
             -- heap tuple header 24 + chunk_id 4 + chunk_seq 4 + bytea header (1 or 4) + data,
             -- padded to 8, + a 4-byte line pointer
@@ -55,6 +57,9 @@ BEGIN
         RETURN 0;
     END IF;
     RETURN v_pages * (v_used - 1 + (v_usable - v_free)::double precision / v_usable) / v_sampled;
+EXCEPTION
+    WHEN undefined_table THEN
+        RETURN NULL;  -- dropped under us (with its table): no estimate
 END
 $$;
 

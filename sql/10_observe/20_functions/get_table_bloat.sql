@@ -59,7 +59,7 @@ AS $$
             CASE
                 WHEN coalesce(pg_relation_size(toast.oid) / t.bs, 0) < 128
                     THEN coalesce(pg_relation_size(toast.oid) / t.bs, 0)
-                ELSE ceil(@extschema@._bloat_toast_pages(toast.oid))
+                ELSE ceil(coalesce(@extschema@._bloat_toast_pages(toast.oid), pg_relation_size(toast.oid) / t.bs))
             END::bigint AS toast_expected
         FROM tbl AS t
         -- Per table, pg_statistic looked up by (oid, attnum) through its own index.
