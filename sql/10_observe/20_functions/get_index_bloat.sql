@@ -22,7 +22,7 @@ AS $$
     -- fillfactor (default 90), pivots at 70 %, plus the meta page. Indexes on expressions are
     -- left out. The CTEs that call functions are MATERIALIZED: inlined, each call would be
     -- repeated wherever its result is used.
-    WITH idx AS (
+    WITH idx AS MATERIALIZED (
         SELECT
             i.indexrelid,
             i.indrelid,
@@ -87,13 +87,14 @@ AS $$
                     array_agg(s.stanullfrac::double precision ORDER BY k.pos),
                     array_agg(wr.residues ORDER BY k.pos)
                 ) AS data_bytes,
-                @extschema@._bloat_data_bytes(
+                -- (for the posting lists of a deduplicated one-column index)
+                CASE WHEN x.may_dedup AND x.nkeys = 1 THEN @extschema@._bloat_data_bytes(
                     array_agg(ty.typlen::integer ORDER BY k.pos),
                     array_agg(ty.typalign::text ORDER BY k.pos),
                     array_agg(s.stawidth::double precision ORDER BY k.pos),
                     NULL,
                     array_agg(wr.residues ORDER BY k.pos)
-                ) AS data_bytes_no_null,
+                ) END AS data_bytes_no_null,
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null,
                 coalesce(bool_and(k.pos > x.nkeys OR eq.ok IS NOT NULL), FALSE) AS equal_image,
                 -- the combinations the key columns after the first can take: the product of
@@ -201,7 +202,8 @@ AS $$
                         AND oc.opcintype = ap.amprocrighttype AND ap.amprocnum = 4
                 LEFT JOIN pg_collation AS co ON k.coll_oid = co.oid
                 WHERE
-                    oc.oid = k.opclass
+                    x.may_dedup
+                    AND oc.oid = k.opclass
                     AND (
                         ap.amproc = 'pg_catalog.btequalimage'::regproc
                         OR (
