@@ -68,7 +68,11 @@ AS $$
             w.*,
             x.may_dedup AND w.equal_image AS dedup,
             -- a tuple with a null carries an 8-byte-padded null bitmap
-            8 + (1 - w.no_null) * 8 + w.data_bytes AS tuple_bytes
+            8 + (1 - w.no_null) * 8 + @extschema@._bloat_data_bytes(w.columns) AS tuple_bytes,
+            -- (for the posting lists of a deduplicated one-column index)
+            CASE
+                WHEN x.may_dedup AND x.nkeys = 1 THEN @extschema@._bloat_data_bytes(w.columns, TRUE)
+            END AS data_bytes_no_null
         FROM idx AS x
         -- Per index, a LATERAL lookup of pg_statistic by (oid, attnum) through its own index:
         -- joining a per-index aggregate back to idx, or the pg_stats view by names, made the
@@ -80,21 +84,16 @@ AS $$
             SELECT
                 count(*) AS ncols,
                 count(s.starelid) AS analyzed,
-                @extschema@._bloat_data_bytes(
-                    array_agg(ty.typlen::integer ORDER BY k.pos),
-                    array_agg(ty.typalign::text ORDER BY k.pos),
-                    array_agg(s.stawidth::double precision ORDER BY k.pos),
-                    array_agg(s.stanullfrac::double precision ORDER BY k.pos),
-                    array_agg(wr.residues ORDER BY k.pos)
-                ) AS data_bytes,
-                -- (for the posting lists of a deduplicated one-column index)
-                CASE WHEN x.may_dedup AND x.nkeys = 1 THEN @extschema@._bloat_data_bytes(
-                    array_agg(ty.typlen::integer ORDER BY k.pos),
-                    array_agg(ty.typalign::text ORDER BY k.pos),
-                    array_agg(s.stawidth::double precision ORDER BY k.pos),
-                    NULL,
-                    array_agg(wr.residues ORDER BY k.pos)
-                ) END AS data_bytes_no_null,
+                -- one row per column (one sort): see _bloat_data_bytes
+                array_agg(
+                    ARRAY[
+                        ty.typlen,
+                        CASE ty.typalign WHEN 'd' THEN 8 WHEN 'i' THEN 4 WHEN 's' THEN 2 ELSE 1 END,
+                        s.stawidth,
+                        s.stanullfrac
+                    ]::double precision [] || wr.residues
+                    ORDER BY k.pos
+                ) AS columns,
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null,
                 coalesce(bool_and(k.pos > x.nkeys OR eq.ok IS NOT NULL), FALSE) AS equal_image,
                 -- the combinations the key columns after the first can take: the product of
@@ -232,7 +231,7 @@ AS $$
         FROM col AS c
     ),
 
-    spread AS (
+    spread AS MATERIALIZED (
         SELECT
             g.*,
             r.rest_rows,
@@ -298,7 +297,7 @@ AS $$
         FROM leaf AS l
     ),
 
-    total AS (
+    total AS MATERIALIZED (
         SELECT
             e.*,
             (1 + e.leaf_pages + (

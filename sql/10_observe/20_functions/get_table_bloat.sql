@@ -53,7 +53,7 @@ AS $$
             -- tuple header 23 bytes + null bitmap (only in rows with a null), padded to 8;
             -- the data with each column's alignment; + a 4-byte line pointer
             24 + (1 - w.no_null) * ((23 + (t.relnatts + 7) / 8 + 7) / 8 * 8 - 24)
-            + w.data_bytes + 4 AS item_bytes,
+            + @extschema@._bloat_data_bytes(w.columns) + 4 AS item_bytes,
             -- the TOAST table's size from its file: its relpages waits for a VACUUM
             coalesce(pg_relation_size(toast.oid) / t.bs, 0)::bigint AS toast_pages,
             CASE
@@ -67,13 +67,16 @@ AS $$
             SELECT
                 count(*) AS ncols,
                 count(s.starelid) AS analyzed,
-                @extschema@._bloat_data_bytes(
-                    array_agg(ty.typlen::integer ORDER BY a.attnum),
-                    array_agg(ty.typalign::text ORDER BY a.attnum),
-                    array_agg(s.stawidth::double precision ORDER BY a.attnum),
-                    array_agg(s.stanullfrac::double precision ORDER BY a.attnum),
-                    array_agg(wr.residues ORDER BY a.attnum)
-                ) AS data_bytes,
+                -- one row per column (one sort): see _bloat_data_bytes
+                array_agg(
+                    ARRAY[
+                        ty.typlen,
+                        CASE ty.typalign WHEN 'd' THEN 8 WHEN 'i' THEN 4 WHEN 's' THEN 2 ELSE 1 END,
+                        s.stawidth,
+                        s.stanullfrac
+                    ]::double precision [] || wr.residues
+                    ORDER BY a.attnum
+                ) AS columns,
                 -- the share of rows without any null (columns taken as independent)
                 exp(sum(ln(greatest(1 - s.stanullfrac::double precision, 1e-9)))) AS no_null
             FROM pg_attribute AS a
