@@ -79,8 +79,7 @@ def template_db(cluster):
         # dependencies in their own schema, not in public.
         conn.execute("CREATE SCHEMA extensions")
         conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")  # as public had it
-        for dependency in ("pg_stat_statements", "hypopg", "dblink"):
-            conn.execute(f"CREATE EXTENSION {dependency} SCHEMA extensions")
+        conn.execute("CREATE EXTENSION pg_stat_statements SCHEMA extensions")
         conn.execute("CREATE EXTENSION wedopt CASCADE")
         for role, member_of in TEST_ROLES.items():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()

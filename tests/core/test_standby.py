@@ -14,8 +14,25 @@ READ_ONLY = {
     "wedopt._granted_to_untrusted(aclitem[],oid,text,text[],oid[])": (
         "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}', '{0}')"
     ),
-    "wedopt._explain_check(text)": "SELECT * FROM wedopt._explain_check('SELECT 1')",
-    "wedopt._lint_query(text)": "SELECT * FROM wedopt._lint_query('SELECT * FROM public.booking')",
+    "wedopt._audit_excluded_columns(regclass)": "SELECT wedopt._audit_excluded_columns('public.booking')",
+    "wedopt._audit_free_name(text)": "SELECT wedopt._audit_free_name('audit_log_default')",
+    "wedopt._audit_key_columns(regclass)": "SELECT wedopt._audit_key_columns('public.booking')",
+    "wedopt._audit_log_bounds()": "SELECT * FROM wedopt._audit_log_bounds()",
+    "wedopt._audit_trigger_state()": "SELECT * FROM wedopt._audit_trigger_state()",
+    "wedopt._bloat_btree_leaf(double precision,double precision[],double precision[],double precision,double precision)": (
+        "SELECT wedopt._bloat_btree_leaf(16, '{1}', '{1000}')"
+    ),
+    "wedopt._bloat_data_bytes(double precision[],boolean)": "SELECT wedopt._bloat_data_bytes('{}')",
+    "wedopt._bloat_toast_pages(oid)": "SELECT wedopt._bloat_toast_pages('public.booking'::regclass)",
+    "wedopt._lint_query(text,text,text,text[],text[],text)": (
+        "SELECT * FROM wedopt._lint_query('SELECT * FROM public.booking', 'SelectStmt', 'SELECT',"
+        " '{public.booking}', '{}', NULL)"
+    ),
+    "wedopt._parse_statements(text)": "SELECT * FROM wedopt._parse_statements('SELECT 1; SELECT 2')",
+    "wedopt._parse_statements_checked(text,text)": (
+        "SELECT * FROM wedopt._parse_statements_checked('SELECT 1', 'query')"
+    ),
+    "wedopt._require_one_statement(text,text)": "SELECT wedopt._require_one_statement('SELECT 1', 'SelectStmt')",
     "wedopt._load_python()": "SELECT wedopt._load_python()",
     "wedopt._require_primary(text)": None,  # raises on a standby by design: checked below
     "wedopt._setting_definition(text)": "SELECT wedopt._setting_definition('aggressiveness')",
@@ -80,10 +97,9 @@ WRITES = {
 # they fail with 25006 too (the server's own read-only error or the guard's).
 INTERNAL_WRITES = {
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
-    "wedopt._audit_build_trigger(regclass,text[],text[],boolean,text)": (
-        "SELECT wedopt._audit_build_trigger('public.venue', NULL, NULL, false, 'x')"
+    "wedopt._audit_create_triggers(regclass,regclass[],boolean)": (
+        "SELECT wedopt._audit_create_triggers('public.booking', NULL, false)"
     ),
-    "wedopt._audit_drop_unused_functions()": "SELECT wedopt._audit_drop_unused_functions()",
     "wedopt._define_setting(text,text,text,text,text,text,text,text,text[])": (
         "SELECT wedopt._define_setting('observe.x', 'observe', 'integer', '1', '1', '1', 'x', NULL)"
     ),
@@ -94,7 +110,9 @@ INTERNAL_WRITES = {
 
 # Not callable on their own.
 NOT_CALLED = {
+    "wedopt._audit_ddl_end()": "an event trigger function",
     "wedopt._audit_log_guard()": "a trigger function",
+    "wedopt._audit_sql_drop()": "an event trigger function",
     "wedopt._audit_trigger()": "a trigger function",
     "wedopt._raise_clean(text,text,text,text)": "raises the error it is given, by design",
 }

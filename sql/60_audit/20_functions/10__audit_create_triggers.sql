@@ -20,6 +20,7 @@ DECLARE
     v_list text[];
     v_trigger record;
 BEGIN
+    PERFORM @extschema@._require_primary('_audit_create_triggers()');
     SELECT c.* INTO v_config FROM @extschema@.audit_config AS c
     WHERE c.target OPERATOR(pg_catalog.=) p_target AND c.enabled;
     IF NOT FOUND THEN
