@@ -19,9 +19,8 @@ READ_ONLY = {
     "wedopt._audit_key_columns(regclass)": "SELECT wedopt._audit_key_columns('public.booking')",
     "wedopt._audit_log_bounds()": "SELECT * FROM wedopt._audit_log_bounds()",
     "wedopt._audit_trigger_state()": "SELECT * FROM wedopt._audit_trigger_state()",
-    "wedopt._bloat_btree_leaf(double precision,double precision[],double precision[],double precision,double precision)": (
-        "SELECT wedopt._bloat_btree_leaf(16, '{1}', '{1000}')"
-    ),
+    "wedopt._bloat_btree_leaf(double precision,double precision[],double precision[],"
+    "double precision,double precision)": "SELECT wedopt._bloat_btree_leaf(16, '{1}', '{1000}')",
     "wedopt._bloat_data_bytes(double precision[],boolean)": "SELECT wedopt._bloat_data_bytes('{}')",
     "wedopt._bloat_toast_pages(oid)": "SELECT wedopt._bloat_toast_pages('public.booking'::regclass)",
     "wedopt._lint_query(text,text,text,text[],text[],text)": (
@@ -32,7 +31,9 @@ READ_ONLY = {
     "wedopt._parse_statements_checked(text,text)": (
         "SELECT * FROM wedopt._parse_statements_checked('SELECT 1', 'query')"
     ),
-    "wedopt._require_one_statement(text,text)": "SELECT wedopt._require_one_statement('SELECT 1', 'SelectStmt')",
+    "wedopt._require_one_statement(text,text)": (
+        "SELECT wedopt._require_one_statement('SELECT 1', 'SelectStmt')"
+    ),
     "wedopt._load_python()": "SELECT wedopt._load_python()",
     "wedopt._require_primary(text)": None,  # raises on a standby by design: checked below
     "wedopt._setting_definition(text)": "SELECT wedopt._setting_definition('aggressiveness')",

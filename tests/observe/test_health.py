@@ -378,13 +378,11 @@ def test_every_lint_of_the_extension_runs_on_its_own(db):
     # A lint added to the extension is picked up by its name; when it raises, the error is a
     # finding with its SQLSTATE and message. A _health_ function outside the extension is not run.
     db.execute(
-        "CREATE FUNCTION wedopt._health_zz_planted() RETURNS TABLE (name text, level text, category text,"
-        " object text, detail text, remediation text, metadata jsonb) LANGUAGE plpgsql AS"
+        "CREATE FUNCTION wedopt._health_zz_planted() RETURNS SETOF wedopt.health_finding LANGUAGE plpgsql AS"
         " $$BEGIN RAISE EXCEPTION 'planted failure' USING ERRCODE = '22012'; END$$"
     )
     db.execute(
-        "CREATE FUNCTION public._health_outsider() RETURNS TABLE (name text, level text, category text,"
-        " object text, detail text, remediation text, metadata jsonb) LANGUAGE sql AS"
+        "CREATE FUNCTION public._health_outsider() RETURNS SETOF wedopt.health_finding LANGUAGE sql AS"
         " $$SELECT 'outsider', 'ERROR', 'SECURITY', 'x', 'x', NULL, NULL::jsonb$$"
     )
     assert findings(db, "lint_failed") == {}  # not a member of the extension yet

@@ -1,13 +1,5 @@
 CREATE OR REPLACE FUNCTION @extschema@._health_duplicate_index()
-RETURNS TABLE (
-    name text,
-    level text,
-    category text,
-    object text,
-    detail text,
-    remediation text,
-    metadata jsonb
-)
+RETURNS SETOF @extschema@.health_finding
 LANGUAGE plpgsql
 STABLE
 SECURITY INVOKER

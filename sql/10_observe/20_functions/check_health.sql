@@ -20,9 +20,10 @@ DECLARE
     v_message text;
     v_context text;
 BEGIN
-    -- Every lint is a function of the extension named _health_*, taken from the catalog (so
-    -- a new lint needs no registration), in name order. Each runs in its own subtransaction:
-    -- one that fails becomes a lint_failed finding and the others still run.
+    -- Every lint is a function of the extension named _health_*() returning SETOF
+    -- health_finding, taken from the catalog (so a new lint needs no registration), in name
+    -- order. Each runs in its own subtransaction: one that fails becomes a lint_failed
+    -- finding and the others still run.
     FOR v_lint IN
         SELECT n.nspname, p.proname, p.oid::regprocedure::text AS signature
         FROM pg_depend AS d
@@ -33,6 +34,7 @@ BEGIN
             d.classid = 'pg_proc'::regclass AND d.refclassid = 'pg_extension'::regclass
             AND d.deptype = 'e' AND e.extname = 'wedopt'
             AND p.proname LIKE '\_health\_%' AND p.pronargs = 0 AND p.proretset
+            AND p.prorettype = '@extschema@.health_finding'::regtype
         ORDER BY p.proname
     LOOP
         BEGIN
