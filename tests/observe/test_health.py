@@ -429,3 +429,23 @@ def test_missing_index_not_raised_by_a_load_and_index_builds(db):
         db.execute("SELECT * FROM public.guest WHERE note = 'x'").fetchall()
     flush_stats(db)
     assert findings(db, "missing_index") == {}
+
+
+def test_missing_index_reads_maintenance_as_the_server_parses_it(db):
+    # Comments, quoted mixed-case names, VACUUM FULL of two tables, a CHECK added: the server's
+    # parser says what each statement is and which tables it reads, whatever the spelling.
+    set_(db, "observe.seq_scan_min_rows", "1000")
+    for name in ('"Guest List"', "public.rsvp"):
+        db.execute(f"CREATE TABLE {name} (id int, note text)")
+        db.execute(f"INSERT INTO {name} SELECT g, md5(g::text) FROM generate_series(1, 5000) g")
+        db.execute(f"ANALYZE {name}")
+    db.execute('CREATE /* built at night */ INDEX gl_id ON -- the guest list\n public."Guest List" (id)')
+    db.execute('VACUUM (FULL) "Guest List", public.rsvp')
+    db.execute("ALTER TABLE public.rsvp ADD CONSTRAINT rsvp_id CHECK (id > 0)")
+    flush_stats(db)
+    assert findings(db, "missing_index") == {}
+    for _ in range(4):
+        db.execute("SELECT * FROM public.\"Guest List\" WHERE note = 'x'").fetchall()
+    flush_stats(db)
+    meta = findings(db, "missing_index")['public."Guest List"'][4]
+    assert meta["seq_scan"] == 4 and meta["maintenance_scans"] >= 1

@@ -9,12 +9,22 @@ AS $$
 DECLARE
     v_seq_rows bigint := @extschema@.get_setting('observe.seq_scan_min_rows')::bigint;
     v_pgss text;
-    v_maintenance text := 'SELECT NULL::text AS schema_name, NULL::text AS table_name, 0::numeric AS scans WHERE FALSE';
+    v_query record;
+    v_stmt record;
+    v_rel text;
+    v_ident text [];
+    v_schemas text [] := '{}';
+    v_tables text [] := '{}';
+    v_scans numeric [] := '{}';
+    v_kinds text [] := '{}';
 BEGIN
     -- CREATE INDEX (and other maintenance) reads the whole table and counts as a sequential
     -- scan: a table only loaded and indexed would look unindexed. The full-table scans of
     -- the maintenance statements pg_stat_statements recorded are taken off the counters, so
-    -- the figure is what queries did. (CONCURRENTLY builds scan twice.)
+    -- the figure is what queries did. What a statement is and which tables it names, the
+    -- server's parser says (_parse_statements). Scans per statement: an index build one
+    -- (CONCURRENTLY two), REINDEX TABLE one per index, VACUUM FULL and CLUSTER one for the
+    -- rewrite and one per index rebuilt (measured; today's index count stands in).
     SELECT n.nspname INTO v_pgss
     FROM pg_extension AS e
     JOIN pg_namespace AS n ON e.extnamespace = n.oid
@@ -22,50 +32,53 @@ BEGIN
     IF v_pgss IS NOT NULL AND 'pg_stat_statements' = ANY (
         string_to_array(replace(current_setting('shared_preload_libraries'), ' ', ''), ',')
     ) THEN
-        v_maintenance := format(
+        FOR v_query IN EXECUTE format(
             $q$
-            SELECT
-                CASE WHEN cardinality(t.ident) = 2 THEN t.ident[1] END AS schema_name,
-                t.ident[cardinality(t.ident)] AS table_name,
-                sum(t.calls * t.passes) AS scans
-            FROM (
-                SELECT
-                    s.calls,
-                    CASE WHEN m.statement ~* '\mCONCURRENTLY\M' THEN 2 ELSE 1 END AS passes,
-                    parse_ident(m.target[1]) AS ident
-                FROM %I.pg_stat_statements AS s
-                CROSS JOIN LATERAL (
-                    SELECT
-                        s.query AS statement,
-                        CASE
-                            WHEN s.query ~* '^\s*CREATE\s+(UNIQUE\s+)?INDEX\M'
-                                THEN regexp_match(s.query, '\mON\s+(?:ONLY\s+)?' || %2$L, 'i')
-                            WHEN s.query ~* '^\s*(CLUSTER|REINDEX\s+(\([^)]*\)\s*)?TABLE)\M'
-                                THEN regexp_match(s.query,
-                                    '^\s*(?:CLUSTER|REINDEX\s+(?:\([^)]*\)\s*)?TABLE)\s+'
-                                    || '(?:\([^)]*\)\s*)?(?:VERBOSE\s+)?(?:CONCURRENTLY\s+)?' || %2$L, 'i')
-                            WHEN s.query ~* '^\s*VACUUM\s*\([^)]*\mFULL\M'
-                                THEN regexp_match(s.query, '^\s*VACUUM\s*\([^)]*\)\s*' || %2$L, 'i')
-                            WHEN s.query ~* '^\s*ALTER\s+TABLE\M.*\m(ADD\s+(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK)|VALIDATE)\M'
-                                THEN regexp_match(s.query,
-                                    '^\s*ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?' || %2$L, 'i')
-                        END AS target
-                ) AS m
-                WHERE
-                    s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                    AND m.target IS NOT NULL
-            ) AS t
-            GROUP BY 1, 2
+            SELECT s.query, s.calls
+            FROM %I.pg_stat_statements AS s
+            WHERE
+                s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
+                AND s.query ~* '^\s*(CREATE|REINDEX|CLUSTER|VACUUM|ALTER)\M'
             $q$,
-            v_pgss,
-            -- a table name, maybe schema-qualified, each part plain or double-quoted
-            '((?:"(?:[^"]|"")+"|[[:alpha:]_][[:alnum:]_$]*)(?:\.(?:"(?:[^"]|"")+"|[[:alpha:]_][[:alnum:]_$]*))?)'
-        );
+            v_pgss
+        ) LOOP
+            BEGIN
+                FOR v_stmt IN
+                    SELECT p.node_type, p.relations, p.concurrent, p.options
+                    FROM @extschema@._parse_statements(v_query.query) AS p
+                LOOP
+                    CONTINUE WHEN NOT (
+                        v_stmt.node_type IN ('IndexStmt', 'ReindexStmt', 'ClusterStmt')
+                        OR (v_stmt.node_type = 'VacuumStmt' AND 'full' = ANY (v_stmt.options))
+                        -- of ALTER TABLE, only the subcommands that read the whole table
+                        OR (v_stmt.node_type = 'AlterTableStmt' AND v_query.query
+                            ~* '\m(ADD\s+(CONSTRAINT|PRIMARY|UNIQUE|FOREIGN|CHECK)|VALIDATE)\M')
+                    );
+                    FOREACH v_rel IN ARRAY coalesce(v_stmt.relations, '{}') LOOP
+                        v_ident := parse_ident(v_rel);
+                        v_schemas := v_schemas || CASE WHEN cardinality(v_ident) = 2 THEN v_ident[1] END;
+                        v_tables := v_tables || v_ident[cardinality(v_ident)];
+                        v_scans := v_scans
+                            || (v_query.calls * CASE WHEN v_stmt.concurrent THEN 2 ELSE 1 END)::numeric;
+                        v_kinds := v_kinds || CASE
+                            WHEN v_stmt.node_type IN ('VacuumStmt', 'ClusterStmt') THEN 'rewrite'
+                            WHEN v_stmt.node_type = 'ReindexStmt' THEN 'reindex'
+                            ELSE 'scan'
+                        END;
+                    END LOOP;
+                END LOOP;
+            EXCEPTION WHEN OTHERS THEN
+                -- a normalized text (interval $1) need not parse again; it is no maintenance
+                NULL;
+            END;
+        END LOOP;
     END IF;
 
     RETURN QUERY EXECUTE format(
         $q$
-        WITH maintenance AS (%s),
+        WITH maintenance AS (
+            SELECT * FROM unnest($2, $3, $4, $5) AS m (schema_name, table_name, scans, kind)
+        ),
 
         figures AS (
             SELECT
@@ -80,11 +93,16 @@ BEGIN
             FROM pg_stat_all_tables AS s
             JOIN pg_class AS c ON s.relid = c.oid
             JOIN @extschema@._user_schemas() AS n ON s.schemaname = n.nspname
-            LEFT JOIN (
-                SELECT x.schema_name, x.table_name, sum(x.scans) AS scans
+            -- qualified and unqualified mentions of one table add up (one row per table)
+            LEFT JOIN LATERAL (
+                SELECT sum(x.scans * CASE x.kind
+                    WHEN 'rewrite' THEN 1 + (SELECT count(*) FROM pg_index AS i WHERE i.indrelid = s.relid)
+                    WHEN 'reindex' THEN (SELECT count(*) FROM pg_index AS i WHERE i.indrelid = s.relid)
+                    ELSE 1
+                END) AS scans
                 FROM maintenance AS x
-                GROUP BY 1, 2
-            ) AS m ON s.relname = m.table_name AND s.schemaname = coalesce(m.schema_name, s.schemaname)
+                WHERE x.table_name = s.relname AND coalesce(x.schema_name, s.schemaname) = s.schemaname
+            ) AS m ON TRUE
             WHERE s.n_live_tup >= $1
         )
 
@@ -108,9 +126,8 @@ BEGIN
         WHERE
             f.query_seq_scan > f.idx_scan
             AND f.query_seq_tup_read / greatest(f.query_seq_scan, 1) >= f.rows_per_scan / 2
-        $q$,
-        v_maintenance
-    ) USING v_seq_rows;
+        $q$
+    ) USING v_seq_rows, v_schemas, v_tables, v_scans, v_kinds;
 END
 $$;
 
