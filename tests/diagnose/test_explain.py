@@ -29,6 +29,19 @@ def test_plain_explain_returns_a_json_plan(booking):
     assert plan[0]["Plan"]["Output"]  # VERBOSE
 
 
+def test_the_analyze_flag_is_named_with_analyze_needing_no_quotes(booking):
+    # "analyze" was a reserved word as a parameter name: callers had to quote it.
+    for function in ("execute_explain_query", "analyze_query"):
+        args = booking.execute(
+            "SELECT pg_get_function_arguments(%s::regproc)", [f"wedopt.{function}"]
+        ).fetchone()[0]
+        assert args.startswith("query text, with_analyze boolean DEFAULT false"), args
+    plan = booking.execute(
+        "SELECT wedopt.execute_explain_query('SELECT * FROM booking', with_analyze => true)"
+    ).fetchone()[0]
+    assert "Actual Rows" in plan[0]["Plan"]
+
+
 def test_analyze_of_data_modifying_statements_leaves_no_trace(booking):
     before = booking.execute("SELECT count(*), sum(venue_id), max(status) FROM booking").fetchone()
     for query in (

@@ -1,7 +1,7 @@
 -- Runs the caller's SQL: SECURITY INVOKER, search_path NOT pinned (see README, Security model).
 CREATE OR REPLACE FUNCTION @extschema@.analyze_query(
     query text,
-    "analyze" boolean DEFAULT FALSE,
+    with_analyze boolean DEFAULT FALSE,
     statement_timeout interval DEFAULT '30s'
 )
 RETURNS TABLE (
@@ -20,7 +20,7 @@ SECURITY INVOKER
 AS $$
 BEGIN
     RETURN QUERY SELECT a.* FROM @extschema@.analyze_plan(
-        @extschema@.execute_explain_query(query, "analyze", statement_timeout)
+        @extschema@.execute_explain_query(query, with_analyze, statement_timeout)
     ) AS a;
 END
 $$;

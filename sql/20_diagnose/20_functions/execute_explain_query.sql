@@ -2,7 +2,7 @@
 -- must resolve), every reference of its own qualified (see README, Security model).
 CREATE OR REPLACE FUNCTION @extschema@.execute_explain_query(
     query text,
-    "analyze" boolean DEFAULT FALSE,
+    with_analyze boolean DEFAULT FALSE,
     statement_timeout interval DEFAULT '30s'
 )
 RETURNS json
@@ -40,7 +40,7 @@ BEGIN
                   HINT = 'Explain a smaller statement, or raise the limit: '
                   'SELECT wedopt.set_setting(''diagnose.max_query_bytes'', ''...'').';
     END IF;
-    IF "analyze" AND NOT (
+    IF with_analyze AND NOT (
         pg_catalog.pg_has_role(CURRENT_USER, 'wedopt_admin', 'MEMBER')
         OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
     ) THEN
@@ -84,14 +84,14 @@ BEGIN
                   'Utility statements (VACUUM, CREATE, DROP, ALTER, COPY, SET, EXPLAIN, ...) are refused.';
     END IF;
 
-    IF v_check.param_count OPERATOR(pg_catalog.>) 0 AND "analyze" THEN
+    IF v_check.param_count OPERATOR(pg_catalog.>) 0 AND with_analyze THEN
         RAISE EXCEPTION 'wedopt: the query has $n parameters; it can be planned but not executed (ANALYZE)'
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Call with analyze => false for its generic plan, or put values in place of $1...';
     END IF;
 
     v_options := 'FORMAT JSON, VERBOSE, SETTINGS';
-    IF "analyze" THEN
+    IF with_analyze THEN
         v_options := pg_catalog.concat(v_options, ', ANALYZE, BUFFERS, TIMING');
     END IF;
     v_timeout_ms := (pg_catalog.date_part('epoch', statement_timeout) OPERATOR(pg_catalog.*) 1000)::bigint;
