@@ -136,3 +136,16 @@ def test_install_refuses_missing_prerequisites_and_names_the_package(tmp_path):
         ["make", "-s", "check-prereqs"], cwd=ROOT, capture_output=True, text=True, check=False
     )
     assert ok.returncode == 0, ok.stderr
+
+
+def test_runtime_pins_live_in_the_lock_only():
+    # The in-database package's dependencies are pinned once: pyproject.toml reads the lock.
+    import tomllib
+
+    project = tomllib.loads((ROOT / "python/pyproject.toml").read_text())
+    assert "dependencies" in project["project"]["dynamic"]
+    assert "dependencies" not in project["project"]
+    dynamic = project["tool"]["setuptools"]["dynamic"]["dependencies"]
+    assert dynamic == {"file": ["requirements.lock"]}
+    pins = [ln for ln in (ROOT / "python/requirements.lock").read_text().splitlines() if "==" in ln]
+    assert pins and all(not ln.lstrip().startswith("#") for ln in pins)
