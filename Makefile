@@ -35,7 +35,11 @@ EXTRA_CLEAN = python/wedopt/_version.py build/stage
 PGXS := $(shell $(PG_CONFIG) --pgxs)
 include $(PGXS)
 
-SUBST = sed -e 's|@VERSION@|$(WEDOPT_VERSION)|g' -e 's|@PYTHON_DIR@|$(PYTHON_DIR)|g'
+# A PL/Python body starts with the line @PYTHON_BOOTSTRAP@: the build writes the bootstrap
+# there (load the package once per session, for this version; see _load_python.sql).
+PYTHON_BOOTSTRAP = if GD.get("wedopt.version") != "@VERSION@":\n    plpy.execute("SELECT @extschema@._load_python()")
+SUBST = sed -e 's|^@PYTHON_BOOTSTRAP@$$|$(PYTHON_BOOTSTRAP)|' \
+	-e 's|@VERSION@|$(WEDOPT_VERSION)|g' -e 's|@PYTHON_DIR@|$(PYTHON_DIR)|g'
 SCRIPT_HEADER = printf -- '-- Built by `make` from sql/; do not edit.\n\\echo Use "CREATE EXTENSION wedopt" to load this file. \\quit\n'
 
 all: python/wedopt/_version.py $(REAPPLY_SQL)

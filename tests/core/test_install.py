@@ -92,3 +92,26 @@ def test_stale_installed_package_is_refused(db, connect):
     finally:
         version_file.write_text(original)
     assert connect().execute("SELECT count(*) FROM wedopt.version_info()").fetchone()[0] >= 5
+
+
+def test_every_plpython_body_starts_with_the_bootstrap_written_once(db):
+    # The bootstrap is written once (the Makefile expands @PYTHON_BOOTSTRAP@); every PL/Python
+    # function of the extension but the loader itself starts with it, for this version.
+    bodies = db.execute(
+        "SELECT p.proname, p.prosrc FROM pg_proc p JOIN pg_language l ON l.oid = p.prolang"
+        " WHERE p.pronamespace = 'wedopt'::regnamespace AND l.lanname = 'plpython3u'"
+        " AND p.proname <> '_load_python'"
+    ).fetchall()
+    assert len(bodies) >= 3
+    first_lines = (
+        f'if GD.get("wedopt.version") != "{control_version()}":',
+        '    plpy.execute("SELECT wedopt._load_python()")',
+    )
+    for name, body in bodies:
+        assert tuple(body.lstrip("\n").splitlines()[:2]) == first_lines, name
+    copies = [
+        str(p.relative_to(ROOT))
+        for p in (ROOT / "sql").rglob("*.sql")
+        if 'GD.get("wedopt.version")' in p.read_text() and p.name != "_load_python.sql"
+    ]
+    assert copies == [], "write @PYTHON_BOOTSTRAP@ instead of the bootstrap lines"

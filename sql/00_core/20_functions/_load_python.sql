@@ -1,7 +1,7 @@
--- The PL/Python bootstrap. Every PL/Python body of wedopt starts with
---     if GD.get("wedopt.version") != "@VERSION@":
---         plpy.execute("SELECT @extschema@._load_python()")
--- so the package is imported once per session, from the directory of this very version.
+-- The PL/Python bootstrap. Every PL/Python body of wedopt starts with the line
+-- @PYTHON_BOOTSTRAP@, which the build (Makefile, SUBST) expands to a call of this function
+-- unless this session already loaded the package of this very version, so the package is
+-- imported once per session, from the directory of this version.
 CREATE OR REPLACE FUNCTION @extschema@._load_python()
 RETURNS text
 LANGUAGE plpython3u

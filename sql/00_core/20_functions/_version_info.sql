@@ -5,8 +5,7 @@ STABLE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $python$
-if GD.get("wedopt.version") != "@VERSION@":
-    plpy.execute("SELECT @extschema@._load_python()")
+@PYTHON_BOOTSTRAP@
 from wedopt import core
 return core.version_info(plpy)
 $python$;

@@ -14,8 +14,7 @@ STABLE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $python$
-if GD.get("wedopt.version") != "@VERSION@":
-    plpy.execute("SELECT @extschema@._load_python()")
+@PYTHON_BOOTSTRAP@
 from wedopt.diagnose import plan
 return plan.analyze_plan(plpy, p_plan, "@extschema@")
 $python$;

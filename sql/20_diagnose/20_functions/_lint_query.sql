@@ -13,8 +13,7 @@ LANGUAGE plpython3u
 STABLE
 SECURITY INVOKER
 AS $python$
-if GD.get("wedopt.version") != "@VERSION@":
-    plpy.execute("SELECT @extschema@._load_python()")
+@PYTHON_BOOTSTRAP@
 from wedopt.diagnose import querylint
 stmt = {
     "statement": p_statement, "node_type": p_node_type, "command_tag": p_command_tag,
