@@ -142,7 +142,7 @@ dist: python/wedopt/_version.py
 	rm -f dist/wedopt-$(WEDOPT_VERSION).zip
 	$(SERVER_PYTHON) tools/make_dist.py $(WEDOPT_VERSION) dist/wedopt-$(WEDOPT_VERSION).zip
 
-# ---- the Docker backend (WEDOPT_TEST_BACKEND=docker, README "Tests") -----------------
+# ---- the Docker backend (WEDOPT_TEST_BACKEND=docker, doc/development.md "Tests") -----------------
 # docker-engine: Debian's docker.io and a running dockerd (tools/ensure-docker.sh).
 # docker-base: the Dockerfile's base image, debian:12-slim or, with no registry, one built
 #   from Debian's archive and reused (tools/docker-base.sh). docker-image: the test server's

@@ -75,7 +75,7 @@ def template_db(cluster):
         conn.execute(f"DROP DATABASE IF EXISTS {TEMPLATE_DB}")
         conn.execute(f"CREATE DATABASE {TEMPLATE_DB}")
     with _admin_connect(cluster, TEMPLATE_DB) as conn:
-        # As the README advises (and check_health()'s extension_in_public asks): wedopt's
+        # As doc/observe.md advises (and check_health()'s extension_in_public asks): wedopt's
         # dependencies in their own schema, not in public.
         conn.execute("CREATE SCHEMA extensions")
         conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")  # as public had it

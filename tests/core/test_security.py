@@ -4,7 +4,7 @@ import pytest
 from expect import sql_error
 
 # A function may leave search_path unpinned only if it runs the caller's SQL text, is
-# SECURITY INVOKER, and says so in its COMMENT with this phrase (see README, Security model).
+# SECURITY INVOKER, and says so in its COMMENT with this phrase (see doc/security.md).
 CALLER_SQL_MARK = "Runs the caller's SQL"
 
 EXTENSION_OBJECTS = """

@@ -91,7 +91,7 @@ def test_the_comparison_sees_a_difference(cluster, db):
 @pytest.mark.local_only
 @pytest.mark.slow
 def test_release_rehearsal_next_version_upgrades_cleanly(cluster, db, tmp_path):
-    """Rehearse the release steps of the README on a copy of the tree (freeze the current
+    """Rehearse the release steps of doc/development.md on a copy of the tree (freeze the current
     script, bump the version, add an empty migration), install it, and compare the upgrade
     path with a fresh install of the next version."""
     current = db.execute("SELECT extversion FROM pg_extension WHERE extname = 'wedopt'").fetchone()[0]
