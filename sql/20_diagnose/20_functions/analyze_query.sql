@@ -1,4 +1,4 @@
--- Runs the caller's SQL: SECURITY INVOKER, search_path NOT pinned (see README, Security model).
+-- Runs the caller's SQL: SECURITY INVOKER, search_path NOT pinned (see doc/security.md).
 CREATE OR REPLACE FUNCTION @extschema@.analyze_query(
     query text,
     with_analyze boolean DEFAULT FALSE,

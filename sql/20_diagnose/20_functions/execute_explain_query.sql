@@ -1,5 +1,5 @@
 -- Runs the caller's SQL: SECURITY INVOKER, search_path NOT pinned (the caller's table names
--- must resolve), every reference of its own qualified (see README, Security model).
+-- must resolve), every reference of its own qualified (see doc/security.md).
 CREATE OR REPLACE FUNCTION @extschema@.execute_explain_query(
     query text,
     with_analyze boolean DEFAULT FALSE,

@@ -108,7 +108,7 @@ BEGIN
     END IF;
 
     -- record_history() finds a row's changes through this index; it costs each audit row one
-    -- more index entry, so it is a setting (see README, Audit: the benchmark shows both).
+    -- more index entry, so it is a setting (see doc/audit.md: the benchmark shows both).
     IF @extschema@.get_setting('audit.record_index')::boolean THEN
         IF pg_catalog.to_regclass('@extschema@.audit_log_record_idx') IS NULL THEN
             CREATE INDEX audit_log_record_idx ON @extschema@.audit_log USING hash (record_id);
