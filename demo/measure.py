@@ -78,8 +78,8 @@ def read_statements(path: Path = REFERENCE_INDEXES_SQL) -> list[str]:
 
 
 def strip_comments(statement: str) -> str:
-    """The statement without its `--` comments (outside quotes), e.g. wedopt's
-    'CREATE INDEX ON t ((lower(email)));  -- or rewrite the condition'."""
+    """The statement without its `--` comments (outside quotes): a statement pasted from
+    elsewhere may carry one; wedopt's own suggestions are plain SQL."""
     out, quote, i = [], None, 0
     while i < len(statement):
         char = statement[i]

@@ -5,6 +5,7 @@ import pglast
 import pytest
 from conftest import codes
 from expect import clean_error, sql_error
+from pglast.stream import RawStream
 from wedopt.diagnose import DiagnoseError, querylint
 
 
@@ -50,6 +51,25 @@ def test_each_anti_pattern_is_found(shop, lint, query, code):
         assert code in found
         row = [r for r in lint(shop, query) if r["code"] == code][0]
         assert row["message"] and row["suggestion"] and 0 <= row["severity"] <= 100
+
+
+@pytest.mark.parametrize(
+    ("query", "code"),
+    [
+        ("SELECT id FROM client WHERE email LIKE '%@x.org'", "leading_wildcard_like"),
+        ("SELECT id FROM client WHERE lower(email) = 'c1@x.org'", "function_on_indexed_column"),
+    ],
+)
+def test_index_suggestions_are_sql_to_run_as_they_are(shop, lint, query, code):
+    # A suggestion is executable SQL, nothing appended: the alternative is said in the message.
+    row = [r for r in lint(shop, query) if r["code"] == code][0]
+    assert "--" not in row["suggestion"] and "(or " in row["message"]
+    statements = pglast.parser.parse_sql(row["suggestion"])
+    before = shop.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'client'").fetchone()[0]
+    for statement in statements:
+        shop.execute(RawStream()(statement))
+    after = shop.execute("SELECT count(*) FROM pg_indexes WHERE tablename = 'client'").fetchone()[0]
+    assert after == before + 1
 
 
 def test_fixed_queries_are_clean(shop, lint):

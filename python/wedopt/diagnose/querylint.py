@@ -380,9 +380,9 @@ class Linter:
         colsql = _column_sql(col) if col is not None else "<column>"
         self.add(
             "leading_wildcard_like", 45,
-            f"{op} '{pattern.this}' starts with a wildcard: a btree index on {colname} cannot be used",
-            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colsql} gin_trgm_ops);"
-            "  -- or full-text search (to_tsvector / tsquery)",
+            f"{op} '{pattern.this}' starts with a wildcard: a btree index on {colname} cannot be used;"
+            " a trigram index serves it (or full-text search: to_tsvector / tsquery)",
+            f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {target} USING gin ({colsql} gin_trgm_ops);",
             column=colname, pattern=pattern.this,
         )  # fmt: skip
 
@@ -405,9 +405,9 @@ class Linter:
                 "function_on_indexed_column", 50 if info else 35,
                 f"{expr} wraps column {col.name}"
                 + (" (indexed)" if info else " (if it is indexed)")
-                + ": the index on the bare column cannot be used",
-                f"CREATE INDEX ON {target} (({_unqualify(side)}));  -- or compare the bare column "
-                "(e.g. a range instead of date_trunc / ::date)",
+                + ": the index on the bare column cannot be used; an index on the expression serves it"
+                " (or compare the bare column, e.g. a range instead of date_trunc / ::date)",
+                f"CREATE INDEX ON {target} (({_unqualify(side)}));",
                 expression=expr, column=col.name, indexed=bool(info),
             )  # fmt: skip
 
