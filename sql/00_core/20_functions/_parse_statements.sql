@@ -3,19 +3,7 @@
 -- no catalog is read, so it needs no SECURITY DEFINER and search_path plays no part.
 -- STABLE, not IMMUTABLE: standard_conforming_strings and backslash_quote change the answer.
 CREATE OR REPLACE FUNCTION @extschema@._parse_statements(sql text)
-RETURNS TABLE (
-    stmt_no integer,
-    node_type text,
-    command_tag text,
-    location integer,
-    length integer,
-    statement text,
-    param_count integer,
-    relations text[],
-    concurrent boolean,
-    options text[],
-    inner_node_type text
-)
+RETURNS SETOF @extschema@.parsed_statement
 LANGUAGE c
 STABLE
 STRICT

@@ -2,19 +2,7 @@
 -- wedopt error naming what was parsed (p_what, e.g. 'the query'), with the server's message,
 -- its SQLSTATE (42601 for a syntax error...), the character position and a HINT.
 CREATE OR REPLACE FUNCTION @extschema@._parse_statements_checked(p_sql text, p_what text)
-RETURNS TABLE (
-    stmt_no integer,
-    node_type text,
-    command_tag text,
-    location integer,
-    length integer,
-    statement text,
-    param_count integer,
-    relations text[],
-    concurrent boolean,
-    options text[],
-    inner_node_type text
-)
+RETURNS SETOF @extschema@.parsed_statement
 LANGUAGE plpgsql
 STABLE
 SECURITY INVOKER
