@@ -11,6 +11,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 # Read-only: called on the standby with sensible arguments; each must succeed.
 READ_ONLY = {
     "wedopt._analyze_plan(text)": "SELECT * FROM wedopt._analyze_plan(%(plan)s)",
+    "wedopt._grantee_list(text[])": "SELECT wedopt._grantee_list('{PUBLIC,Some Role}')",
     "wedopt._granted_to_untrusted(aclitem[],oid,text,text[],oid[])": (
         "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}', '{0}')"
     ),

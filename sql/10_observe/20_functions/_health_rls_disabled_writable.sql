@@ -17,8 +17,7 @@ BEGIN
             t.oid::regclass, array_to_string(g.roles, ', ')),
         format('ALTER TABLE %s ENABLE ROW LEVEL SECURITY;  -- then CREATE POLICY, or REVOKE INSERT, UPDATE, '
             'DELETE ON %s FROM %s', t.oid::regclass, t.oid::regclass,
-            array_to_string(ARRAY(SELECT CASE WHEN r = 'PUBLIC' THEN r ELSE quote_ident(r) END
-                FROM unnest(g.roles) AS r), ', ')),
+            @extschema@._grantee_list(g.roles)),
         jsonb_build_object('table', t.oid::regclass::text, 'writable_by', g.roles)
     FROM pg_class AS t
     JOIN @extschema@._user_schemas() AS n ON t.relnamespace = n.oid

@@ -19,8 +19,7 @@ BEGIN
             pg_get_userbyid(p.proowner), array_to_string(g.roles, ', ')),
         format('REVOKE EXECUTE ON %s %s FROM %s;', CASE WHEN p.prokind = 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
             p.oid::regprocedure,
-            array_to_string(ARRAY(SELECT CASE WHEN r = 'PUBLIC' THEN r ELSE quote_ident(r) END
-                FROM unnest(g.roles) AS r), ', ')),
+            @extschema@._grantee_list(g.roles)),
         jsonb_build_object('function', p.oid::regprocedure::text, 'owner', pg_get_userbyid(p.proowner),
             'executable_by', g.roles)
     FROM pg_proc AS p

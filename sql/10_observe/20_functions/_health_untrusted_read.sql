@@ -19,8 +19,7 @@ BEGIN
             CASE c.relkind WHEN 'm' THEN 'materialized view' ELSE 'foreign table' END, c.oid::regclass,
             array_to_string(g.roles, ', ')),
         format('REVOKE SELECT ON %s FROM %s;', c.oid::regclass,
-            array_to_string(ARRAY(SELECT CASE WHEN r = 'PUBLIC' THEN r ELSE quote_ident(r) END
-                FROM unnest(g.roles) AS r), ', ')),
+            @extschema@._grantee_list(g.roles)),
         jsonb_build_object('relation', c.oid::regclass::text, 'kind', c.relkind::text, 'readable_by', g.roles)
     FROM pg_class AS c
     JOIN @extschema@._user_schemas() AS n ON c.relnamespace = n.oid
