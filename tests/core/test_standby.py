@@ -32,6 +32,7 @@ READ_ONLY = {
     "wedopt._parse_statements_checked(text,text)": (
         "SELECT * FROM wedopt._parse_statements_checked('SELECT 1', 'query')"
     ),
+    "wedopt._one_statement(text,text)": "SELECT * FROM wedopt._one_statement('SELECT 1', 'Pass one.')",
     "wedopt._require_one_statement(text,text)": (
         "SELECT wedopt._require_one_statement('SELECT 1', 'SelectStmt')"
     ),

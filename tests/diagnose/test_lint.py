@@ -117,6 +117,39 @@ def test_huge_query_is_refused(shop):
     clean_error(err, "54000")
 
 
+# One entry path: every diagnose function that takes a caller's SQL text refuses the same texts
+# with the same SQLSTATE and message (wedopt._one_statement), before any of the text runs.
+ENTRY_POINTS = [
+    "SELECT * FROM wedopt.lint_query(%s)",
+    "SELECT wedopt.execute_explain_query(%s)",
+    "SELECT * FROM wedopt.analyze_query(%s)",
+]
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        None,
+        "",
+        " \t\r\n",
+        "-- only a comment",
+        ";;",
+        "SELECT 1; SELECT 2",
+        "SELECT 'open",
+        "SELECT 1 " + " " * (1 << 21),
+    ],
+)
+def test_every_entry_point_refuses_the_same_texts_alike(shop, query):
+    shop.execute("SELECT wedopt.set_setting('diagnose.max_query_bytes', '1048576')")
+    seen = set()
+    for call in ENTRY_POINTS:
+        err = sql_error(shop, call, [query])
+        clean_error(err, err.diag.sqlstate)
+        assert err.diag.sqlstate != "XX000"
+        seen.add((err.diag.sqlstate, err.diag.message_primary))
+    assert len(seen) == 1, seen
+
+
 # Parse acceptance: wedopt's lint parser accepts what PostgreSQL's grammar accepts (on this corpus).
 ACCEPTED = [
     "SELECT 1",

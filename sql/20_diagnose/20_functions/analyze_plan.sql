@@ -1,4 +1,7 @@
-CREATE OR REPLACE FUNCTION @extschema@.analyze_plan(plan json)
+-- The overload that does the work: an untyped literal resolves to it, and a plan that is not
+-- valid json gets a wedopt error with a HINT (from the analyzer) instead of a cast's error at
+-- the call site. analyze_plan(json) hands its plan here.
+CREATE OR REPLACE FUNCTION @extschema@.analyze_plan(plan text)
 RETURNS TABLE (
     node_id integer,
     node_type text,
@@ -27,13 +30,13 @@ BEGIN
                   HINT = 'Pass the output of EXPLAIN (FORMAT JSON) or of wedopt.execute_explain_query().';
     END IF;
     v_max := @extschema@.get_setting('diagnose.max_plan_bytes')::bigint;
-    IF octet_length(plan::text) > v_max THEN
+    IF octet_length(plan) > v_max THEN
         RAISE EXCEPTION 'wedopt: the plan is % bytes, more than diagnose.max_plan_bytes (%)',
-            octet_length(plan::text), v_max
+            octet_length(plan), v_max
             USING ERRCODE = 'program_limit_exceeded',
                   HINT = 'Raise the limit with wedopt.set_setting(''diagnose.max_plan_bytes'', ...).';
     END IF;
-    RETURN QUERY SELECT a.* FROM @extschema@._analyze_plan(plan::text) AS a;
+    RETURN QUERY SELECT a.* FROM @extschema@._analyze_plan(plan) AS a;
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS
         err_state = RETURNED_SQLSTATE, err_message = MESSAGE_TEXT,
@@ -42,10 +45,10 @@ EXCEPTION WHEN OTHERS THEN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@.analyze_plan(json) IS
-'wedopt: findings in an EXPLAIN (FORMAT JSON) plan, one row each: node (pre-order id, type, '
-'relation), code, severity 0-100, message, suggestion (SQL where there is one) and evidence '
-'(per-node time, cost, estimate factor, rows removed, buffers...); thresholds are the '
-'diagnose.* settings (runs PL/Python)';
+COMMENT ON FUNCTION @extschema@.analyze_plan(text) IS
+'wedopt: findings in an EXPLAIN (FORMAT JSON) plan given as text, one row each: node (pre-order id, '
+'type, relation), code, severity 0-100, message, suggestion (SQL where there is one) and evidence '
+'(per-node time, cost, estimate factor, rows removed, buffers...); thresholds are the diagnose.* '
+'settings (runs PL/Python). A text that is not json gets SQLSTATE 22P02';
 
-GRANT EXECUTE ON FUNCTION @extschema@.analyze_plan(json) TO wedopt_monitor;
+GRANT EXECUTE ON FUNCTION @extschema@.analyze_plan(text) TO wedopt_monitor;

@@ -11,8 +11,7 @@ VOLATILE
 SECURITY INVOKER
 AS $$
 DECLARE
-    v_max bigint;
-    v_check record;
+    v_check @extschema@.parsed_statement;
     v_sql text;
     v_plan json;
     v_options text;
@@ -26,20 +25,6 @@ DECLARE
     err_detail text;
     err_hint text;
 BEGIN
-    IF query IS NULL OR pg_catalog.btrim(query, E' \t\r\n') OPERATOR(pg_catalog.=) '' THEN
-        RAISE EXCEPTION 'wedopt: the query is empty'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
-    END IF;
-    -- Refuse huge texts here, before they reach the lexer.
-    v_max := @extschema@.get_setting('diagnose.max_query_bytes')::bigint;
-    IF pg_catalog.octet_length(query) OPERATOR(pg_catalog.>) v_max THEN
-        RAISE EXCEPTION 'wedopt: the query is % bytes, more than diagnose.max_query_bytes (%)',
-            pg_catalog.octet_length(query), v_max
-            USING ERRCODE = 'program_limit_exceeded',
-                  HINT = 'Explain a smaller statement, or raise the limit: '
-                  'SELECT wedopt.set_setting(''diagnose.max_query_bytes'', ''...'').';
-    END IF;
     IF with_analyze AND NOT (
         pg_catalog.pg_has_role(CURRENT_USER, 'wedopt_admin', 'MEMBER')
         OR (SELECT r.rolsuper FROM pg_catalog.pg_roles AS r WHERE r.rolname OPERATOR(pg_catalog.=) CURRENT_USER)
@@ -58,22 +43,9 @@ BEGIN
 
     -- What the text is, PostgreSQL's own parser decides (under this session's settings):
     -- exactly one statement, of a kind EXPLAIN plans. Nothing of the caller's text runs before.
-    SELECT p.*, pg_catalog.count(*) OVER () AS n INTO v_check
-    FROM @extschema@._parse_statements_checked(query, 'the query') AS p
-    ORDER BY p.stmt_no
-    LIMIT 1;
-    IF v_check.n IS NULL THEN
-        RAISE EXCEPTION 'wedopt: the query holds no statement, only comments or semicolons'
-            USING ERRCODE = 'syntax_error',
-                  HINT = 'Pass one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
-    END IF;
-    IF v_check.n OPERATOR(pg_catalog.<>) 1 THEN
-        RAISE EXCEPTION 'wedopt: exactly one statement is expected; PostgreSQL''s parser sees % in the text', v_check.n
-            USING ERRCODE = 'syntax_error',
-                  DETAIL = 'Nothing was run. A semicolon, or a quote or comment read otherwise than you meant, '
-                  'ends the first statement.',
-                  HINT = 'Pass exactly one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
-    END IF;
+    v_check := @extschema@._one_statement(
+        query, 'Pass exactly one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.'
+    );
     IF v_check.node_type OPERATOR(pg_catalog.<>) ALL (
         ARRAY['SelectStmt', 'InsertStmt', 'UpdateStmt', 'DeleteStmt', 'MergeStmt']
     ) THEN
