@@ -10,7 +10,6 @@ import functools
 import re
 from dataclasses import dataclass
 
-from ..quoting import quote_ident as _quote_ident
 from .lexer import NUMBER, OP, PARAM, PUNCT, QIDENT, STRING, WORD, LexError, Token, tokenize
 
 RELABEL_CASTS = frozenset({"text", "bpchar", "varchar", "character varying", "name"})
@@ -244,14 +243,12 @@ def _is_tsvector_expression(expression: str) -> bool:
 
 
 def index_suggestion(relation: str, conjuncts: list[Conjunct]) -> tuple[str | None, list[str]]:
-    """CREATE INDEX for the plain columns of a filter: equality columns first, then ranges."""
-    eq = [c.column for c in conjuncts if c.column and c.op == "=" and not c.leading_wildcard]
-    rng = [
-        c.column
-        for c in conjuncts
-        if c.column and c.op in ("<", ">", "<=", ">=", "~~") and not c.leading_wildcard and c.column not in eq
-    ]
-    cols = list(dict.fromkeys(eq + rng[:1]))
-    if not cols:
+    """CREATE INDEX for the plain columns of a filter (equality columns first, then a range),
+    built by the index advisor's candidate builder (wedopt.recommend.candidates), so that the
+    plan analyzer and the advisor are one engine."""
+    from ..recommend.candidates import suggestion_for  # noqa: PLC0415 -- recommend imports this module
+
+    cand, cols = suggestion_for("", "", conjuncts)
+    if cand is None:
         return None, []
-    return f"CREATE INDEX ON {relation} ({', '.join(_quote_ident(c) for c in cols)});", cols
+    return cand.suggestion(relation), cols

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, PLR0912, PLR0915 -- SQL texts read better unbroken; the plan walk and the greedy loop are one loop each
 """Index candidates from what a statement really does, read from its EXPLAIN (VERBOSE) plan:
 the predicates of every scan (through diagnose's predicate parser), the join keys, and the
 sort and group keys above a scan. Pure Python: no server needed.
@@ -8,6 +9,7 @@ and the advisor are one engine."""
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 from dataclasses import dataclass, field
@@ -55,10 +57,10 @@ class Candidate:
     def is_gin(self) -> bool:
         return self.method == "gin"
 
-    def body(self, with_method: bool = True) -> str:
+    def body(self, relation: str | None = None) -> str:
         """ON ... (keys) [INCLUDE (...)] [WHERE ...], the part after the index name."""
-        using = f" USING {self.method}" if with_method and self.method != "btree" else ""
-        sql = f"ON {self.relation}{using} ({', '.join(self.keys)})"
+        using = f" USING {self.method}" if self.method != "btree" else ""
+        sql = f"ON {relation or self.relation}{using} ({', '.join(self.keys)})"
         if self.include:
             sql += f" INCLUDE ({', '.join(quote_ident(c) for c in self.include)})"
         if self.where:
@@ -67,7 +69,7 @@ class Candidate:
 
     def name(self) -> str:
         """A deterministic index name: table_columns_[part_]idx, at most 63 bytes."""
-        words = [self.table, *(re.sub(r"\W+", "_", c).strip("_") for c in self.columns)]
+        words = [self.table, *(re.sub(r"\W+", "_", k.split("::")[0]).strip("_") for k in self.keys)]
         if self.kind.startswith("gin"):
             words.append(self.kind.split("-")[1])
         if self.include:
@@ -76,7 +78,7 @@ class Candidate:
             words.append("part")
         base = "_".join(w for w in words if w).lower() + "_idx"
         if len(base.encode()) > 63:
-            digest = hashlib.sha1(self.definition().encode()).hexdigest()[:8]
+            digest = hashlib.sha1(self.definition().encode(), usedforsecurity=False).hexdigest()[:8]
             base = base.encode()[:50].decode(errors="ignore").rstrip("_") + "_" + digest + "_idx"
         return base
 
@@ -88,9 +90,9 @@ class Candidate:
         """What the advisor recommends: ready to run, idempotent, without blocking writes."""
         return f"CREATE INDEX CONCURRENTLY IF NOT EXISTS {quote_ident(self.name())} {self.body()};"
 
-    def suggestion(self) -> str:
-        """What the plan analyzer suggests (the short form)."""
-        return f"CREATE INDEX {self.body()};"
+    def suggestion(self, relation: str | None = None) -> str:
+        """What the plan analyzer suggests (the short form), on the relation as it spelled it."""
+        return f"CREATE INDEX {self.body(relation)};"
 
     def hypothetical_statement(self) -> str:
         """The text hypopg_create_index() takes."""
@@ -118,7 +120,10 @@ class Access:
     table: str
     alias: str
     node_types: list[str] = field(default_factory=list)
-    eq: list[str] = field(default_factory=list)  # columns compared for equality (constants, $n, join keys)
+    eq: list[str] = field(
+        default_factory=list
+    )  # columns compared for equality (constants, $n, outer columns)
+    joins: list[str] = field(default_factory=list)  # join keys (hash, merge and nested-loop conditions)
     eq_constants: list[tuple[str, str, str]] = field(
         default_factory=list
     )  # (column, constant, conjunct text)
@@ -266,10 +271,8 @@ def read_accesses(plan: dict) -> tuple[list[Access], list[tuple[str, str]]]:
         if node.parent is None:  # a scan at the top: its output is what the statement returns
             for out in d.get("Output") or []:
                 refs = [c for a, c in qualified_refs(out) if a == alias]
-                try:
+                with contextlib.suppress(LexError):
                     refs += _columns_in(tokenize(out))
-                except LexError:
-                    pass
                 for c in refs:
                     _add(acc.needed, c)
     # references from every other node: outputs, join conditions, sort and group keys
@@ -298,7 +301,7 @@ def read_accesses(plan: dict) -> tuple[list[Access], list[tuple[str, str]]]:
             for left, right in join_pairs(d.get(key) or ""):
                 for a, c in (left, right):
                     if a in by_alias:
-                        _add(by_alias[a].eq, c)
+                        _add(by_alias[a].joins, c)
         for key in ("Sort Key", "Group Key"):
             sort = _read_sort(d.get(key) or [])
             if sort and sort[0] in by_alias:
@@ -409,8 +412,13 @@ def candidates_for(acc: Access, selectivity=None) -> list[Candidate]:
             out.append(cand)
 
     # Extend's start: every single column the statement filters, joins or sorts on
-    for col in [*acc.eq, *acc.ranges, *(c for c, _ in acc.sort[:1])]:
+    for col in [*acc.eq, *acc.joins, *acc.ranges, *(c for c, _ in acc.sort[:1])]:
         add(Candidate(s, t, (quote_ident(col),), (col,)))
+    # a join key with the equalities: the inner side of a nested loop
+    for col in acc.joins:
+        jkeys = ordered_keys([col, *acc.eq], acc.ranges, [])
+        if len(jkeys) > 1:
+            add(Candidate(s, t, tuple(k for k, _ in jkeys), tuple(c for _, c in jkeys), kind="multi-column"))
     keys = ordered_keys(acc.eq, acc.ranges, acc.sort if (acc.sort_limited or not acc.ranges) else [])
     if len(keys) > 1:
         add(Candidate(s, t, tuple(k for k, _ in keys), tuple(c for _, c in keys), kind="multi-column"))

@@ -1,3 +1,4 @@
+# ruff: noqa: E501, PLR0912, PLR0915 -- SQL texts read better unbroken; the plan walk and the greedy loop are one loop each
 """The index advisor: candidates from the statements' plans, what-if costing with hypopg,
 Extend-style greedy selection under index-count and storage budgets (each round the step with
 the best benefit per added byte: a new index, or one more column on an index already chosen),
@@ -10,11 +11,13 @@ import math
 from dataclasses import dataclass, field
 
 from ..diagnose import DiagnoseError
+from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
 from ..quoting import quote_ident
 from . import candidates as cands
 from .sizing import ColumnStats, btree_bytes, gin_bytes
 from .whatif import PlanError, WhatIf
 
+PARTIAL_MAX_DISTINCT = 50
 DEFAULTS = {
     "recommend.max_statements": 50,
     "recommend.min_improvement_pct": 5.0,
@@ -72,7 +75,6 @@ class Advisor:
         self.config: dict = {}  # Candidate -> (oid, hypothetical name) alive now
         self.sizes: dict = {}
         self.write_penalty = False
-        self.debug: list = []
         self.hypo_names: dict = {}  # every hypothetical index name made -> its candidate
         cands.PARTIAL_MAX_SHARE = float(self.s["recommend.partial_max_share"])
 
@@ -194,6 +196,20 @@ class Advisor:
         self.tables[key] = t
         return t
 
+    def partial_share(self, schema, table, column, constant) -> float | None:
+        """The share of rows a constant keeps, for a partial index: only a value of a column
+        with few distinct values (a status, a type) that the statistics list among the most
+        common ones; an id in a query text is no index predicate."""
+        t = self.tables.get((schema, table))
+        if t is None or column not in t.columns:
+            return None
+        st = t.columns[column]
+        distinct = -st.n_distinct * t.reltuples if st.n_distinct < 0 else st.n_distinct
+        values, _freqs = t.mcv.get(column, ([], []))
+        if distinct > PARTIAL_MAX_DISTINCT or constant not in values:
+            return None
+        return self.selectivity(schema, table, column, constant)
+
     def selectivity(self, schema, table, column, constant) -> float | None:
         t = self.tables.get((schema, table))
         if t is None or column not in t.columns:
@@ -230,7 +246,7 @@ class Advisor:
         if cand.is_gin:
             size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
         else:
-            keys = [stats_for(k, c) for k, c in zip(cand.keys, cand.columns)]
+            keys = [stats_for(k, c) for k, c in zip(cand.keys, cand.columns, strict=False)]
             include = [t.columns.get(c, default) for c in cand.include]
             size = btree_bytes(rows, keys, include)
         self.sizes[cand] = size
@@ -345,7 +361,8 @@ class Advisor:
                 t = self.tables[(acc.schema, acc.table)]
                 acc.needed = [c for c in acc.needed if c in t.columns]
                 acc.eq = [c for c in acc.eq if c in t.columns]
-                for cand in cands.candidates_for(acc, self.selectivity):
+                acc.joins = [c for c in acc.joins if c in t.columns]
+                for cand in cands.candidates_for(acc, self.partial_share):
                     if cand.kind == "gin-trgm" and not t.pg_trgm:
                         continue
                     pool.setdefault(cand, set()).add(st.no)
@@ -373,7 +390,6 @@ class Advisor:
             except PlanError:
                 continue
             gain = sum(by_no[n].weight * (base[n] - costs[n]) for n in nos)
-            self.debug.append((cand.definition(), gain, costs))
             if gain > min_share * sum(by_no[n].weight * base[n] for n in nos):
                 alone[cand] = gain
         self._apply([])
@@ -391,14 +407,11 @@ class Advisor:
                 for cand in alone:
                     if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
                         # prefix merge: a longer candidate that starts with the chosen one
-                        if (
-                            len(cand.keys) > len(old.keys)
-                            and cand.keys[: len(old.keys)] == old.keys
-                            and (cand.where == old.where)
-                        ):
+                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
+                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
                             options.append((cand, old))
                         # one more column
-                        for k, c in zip(cand.keys, cand.columns):
+                        for k, c in zip(cand.keys, cand.columns, strict=False):
                             if (
                                 c not in old.columns
                                 and len(old.keys) < cands.MAX_KEY_COLUMNS
@@ -644,8 +657,6 @@ def _read_updates(plpy) -> list[tuple[str, float]]:
 
 def _update_target(text: str) -> tuple[str | None, list[str]]:
     """(table, columns set) of an UPDATE statement, read with the lexer."""
-    from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
-
     try:
         toks = tokenize(text)
     except LexError:
@@ -689,7 +700,7 @@ def _update_target(text: str) -> tuple[str | None, list[str]]:
 # ---- the SQL functions' bodies
 
 
-def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: bool = False):
+def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: bool = False):  # noqa: PLR0917
     """Rows of wedopt._recommend_indexes()."""
     try:
         settings = read_settings(plpy, schema)

@@ -1,3 +1,4 @@
+# ruff: noqa: E501 -- SQL texts and messages read better unbroken
 """What-if planning with hypopg: hypothetical indexes created and dropped one by one (only
 wedopt's own: never hypopg_reset()), and statements planned through
 wedopt.execute_explain_query() (plain EXPLAIN, a generic plan under a private prepared-statement
