@@ -79,6 +79,10 @@ READ_ONLY = {
         "SELECT * FROM wedopt._recommend_indexes("
         "'{SELECT * FROM public.booking WHERE venue_id = 7}', NULL, NULL, true)"
     ),
+    "wedopt._recommend_index_drops(text[])": "SELECT * FROM wedopt._recommend_index_drops('{}')",
+    "wedopt.recommend_index_drops(text[])": (
+        "SELECT * FROM wedopt.recommend_index_drops('{SELECT * FROM public.booking WHERE venue_id = 7}')"
+    ),
     "wedopt.recommend_indexes(text)": (
         "SELECT * FROM wedopt.recommend_indexes('SELECT * FROM public.booking WHERE venue_id = 7')"
     ),

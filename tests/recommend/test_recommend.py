@@ -232,3 +232,17 @@ def test_analyze_query_suggests_what_the_advisor_builds(booking):
     assert found[0] == "CREATE INDEX ON public.booking (venue_id, event_date);"
     rows = only_create(advise(booking, query))
     assert rows[0]["columns"][:2] == ["venue_id", "event_date"]
+
+
+def test_hostile_search_path_cannot_hijack_the_advisor(booking, connect):
+    booking.execute("CREATE SCHEMA trap")
+    booking.execute("GRANT USAGE ON SCHEMA trap TO PUBLIC")
+    booking.execute(
+        "CREATE FUNCTION trap.texteq_trap(text, text) RETURNS boolean LANGUAGE plpgsql AS "
+        "$$ BEGIN RAISE EXCEPTION 'hijacked'; END $$"
+    )
+    booking.execute("CREATE OPERATOR trap.= (LEFTARG = text, RIGHTARG = text, FUNCTION = trap.texteq_trap)")
+    booking.execute("SET search_path = trap, public, pg_catalog")
+    rows = advise(booking, "SELECT * FROM booking WHERE venue_id = 7")
+    assert [r["columns"] for r in rows if r["kind"] == "create"] == [["venue_id"]]
+    assert booking.execute("SELECT count(*) FROM wedopt.recommend_index_drops('{}')").fetchone()[0] >= 0

@@ -42,7 +42,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.recommend_indexes(text) IS
-'wedopt: indexes for one statement, costed what-if with hypopg (see '
+'Runs the caller''s SQL (plans only, never executes it). wedopt: indexes for one statement, costed what-if with hypopg (see '
 'recommend_indexes_for_workload); a statement that cannot be planned (does not parse, DDL, several '
 'statements, unknown table, system catalogs only) is an error with its SQLSTATE and a HINT';
 
