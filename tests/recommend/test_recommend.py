@@ -246,3 +246,26 @@ def test_hostile_search_path_cannot_hijack_the_advisor(booking, connect):
     rows = advise(booking, "SELECT * FROM booking WHERE venue_id = 7")
     assert [r["columns"] for r in rows if r["kind"] == "create"] == [["venue_id"]]
     assert booking.execute("SELECT count(*) FROM wedopt.recommend_index_drops('{}')").fetchone()[0] >= 0
+
+
+def test_workload_from_pg_stat_statements_and_hot_breaking_updates(booking, connect):
+    app = connect()
+    for i in range(1, 41):
+        app.execute("SELECT * FROM public.booking WHERE venue_id = %s", [i])
+        app.execute("UPDATE public.booking SET status = %s WHERE id = %s", ["Pending", i * 7])
+    app.execute("SELECT pg_stat_force_next_flush()")
+    app.close()
+    rows = workload(booking, None)
+    creates = {tuple(r["columns"]): r for r in rows if r["kind"] == "create"}
+    assert ("venue_id",) in creates, rows
+    venue = creates[("venue_id",)]
+    assert any("venue_id = $1" in h["statement"] and h["weight"] >= 40 for h in venue["statements_helped"])
+    # status is set by the UPDATEs (pg_stat_statements has them): an index reading it (here in its
+    # WHERE clause) breaks that share of the HOT updates; one on venue_id breaks none
+    assert venue["write_overhead"]["hot_updates"] > 0
+    assert venue["write_overhead"]["hot_updates_broken"] == 0
+    assert "status" in venue["write_overhead"]["updated_columns_seen"]
+    query = "SELECT id, event_date FROM public.booking WHERE status = 'Pending' AND event_date < '2026-02-01'"
+    (partial,) = only_create(workload(booking, [query]))
+    assert "WHERE status" in partial["statement"]
+    assert partial["write_overhead"]["hot_updates_broken"] == partial["write_overhead"]["hot_updates"] > 0

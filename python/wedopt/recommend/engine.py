@@ -390,7 +390,9 @@ class Advisor:
             except PlanError:
                 continue
             gain = sum(by_no[n].weight * (base[n] - costs[n]) for n in nos)
-            if gain > min_share * sum(by_no[n].weight * base[n] for n in nos):
+            if gain > 0.001 * sum(
+                by_no[n].weight * base[n] for n in nos
+            ):  # the budget loop applies the threshold
                 alone[cand] = gain
         self._apply([])
         chosen: list[cands.Candidate] = []
@@ -535,7 +537,11 @@ class Advisor:
         broken = 0.0
         if updated:
             total = sum(updated.values()) or 1
-            touching = sum(n for col, n in updated.items() if col in cand.columns or col in cand.include)
+            touching = sum(
+                n
+                for col, n in updated.items()
+                if col in cand.columns or col in cand.include or _mentions(cand.where, col)
+            )
             broken = hot * touching / total
         non_hot = w["updates"] - hot
         return {
@@ -600,6 +606,16 @@ class Advisor:
             None,
             None,
         )
+
+
+def _mentions(text: str | None, column: str) -> bool:
+    """Whether a predicate text names the column (a partial index's WHERE reads it too)."""
+    if not text:
+        return False
+    try:
+        return any(t.kind in (WORD, QIDENT) and t.text.strip('"') == column for t in tokenize(text))
+    except LexError:
+        return False
 
 
 def _norm(text: str) -> str:
