@@ -20,7 +20,7 @@ from .whatif import PlanError, WhatIf
 PARTIAL_MAX_DISTINCT = 50
 DEFAULTS = {
     "recommend.max_statements": 50,
-    "recommend.min_improvement_pct": 5.0,
+    "recommend.min_improvement_pct": 2.0,
     "recommend.partial_max_share": 0.2,
 }
 

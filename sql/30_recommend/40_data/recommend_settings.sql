@@ -6,7 +6,7 @@ SELECT @extschema@._define_setting(
     'top statements of pg_stat_statements by total time are read', 'statements'
 );
 SELECT @extschema@._define_setting(
-    'recommend.min_improvement_pct', 'recommend', 'numeric', '10', '5', '2',
+    'recommend.min_improvement_pct', 'recommend', 'numeric', '5', '2', '1',
     'an index (or one more column) is recommended only when it lowers the estimated cost of the '
     'statements it touches by at least this share', 'percent'
 );
