@@ -10,6 +10,7 @@ import math
 from dataclasses import dataclass
 
 from ..quoting import quote_ident as _quote_ident
+from ..recommend.candidates import single_key_suggestion
 from . import DEFAULT_SETTINGS, DiagnoseError, read_settings
 from .plantree import Node, build_tree, compute_metrics, load_plan
 from .predicates import Conjunct, _is_tsvector_expression, index_suggestion, parse_filter
@@ -423,8 +424,8 @@ class Analyzer:
                     node, "leading_wildcard_like", _sev(40, 30 * _time_weight(node, self.execution_ms)),
                     f"{c.text} starts with a wildcard: a btree index on {c.column} cannot serve it; a trigram "
                     "index can (or full-text search with a tsvector)",
-                    f"CREATE EXTENSION IF NOT EXISTS pg_trgm; CREATE INDEX ON {node.relation} "
-                    f"USING gin ({_quote_ident(c.column)} gin_trgm_ops);",
+                    "CREATE EXTENSION IF NOT EXISTS pg_trgm; "
+                    + single_key_suggestion(node.relation, f"{_quote_ident(c.column)} gin_trgm_ops", c.column, "gin"),
                     condition=c.text, column=c.column,
                 )  # fmt: skip
             elif c.expression and c.op == "@@" and scanned_all and _is_tsvector_expression(c.expression):
@@ -433,7 +434,7 @@ class Analyzer:
                     f"Full-text search computes {c.expression} for every row it reads: a GIN index on that "
                     "expression serves the @@ match (the query must use the same expression, text search "
                     "configuration included)",
-                    f"CREATE INDEX ON {node.relation} USING gin (({c.expression}));",
+                    single_key_suggestion(node.relation, f"({c.expression})", c.expression_column, "gin"),
                     condition=c.text, expression=c.expression, column=c.expression_column,
                 )  # fmt: skip
             elif c.expression and c.op != "@@" and scanned_all:
@@ -442,7 +443,7 @@ class Analyzer:
                     f"The filter applies {c.expression} to column {c.expression_column}: an index on the column "
                     "cannot be used for it; index the expression, or rewrite the condition to compare the bare "
                     "column",
-                    f"CREATE INDEX ON {node.relation} (({c.expression}));",
+                    single_key_suggestion(node.relation, f"({c.expression})", c.expression_column),
                     condition=c.text, expression=c.expression, column=c.expression_column,
                 )  # fmt: skip
 

@@ -400,6 +400,12 @@ def suggestion_for(
     return cand, cols
 
 
+def single_key_suggestion(relation: str, key: str, column: str | None, method: str = "btree") -> str:
+    """The plan analyzer's suggestion of a one-key index (an expression, a GIN key), spelled by
+    the same Candidate the advisor recommends."""
+    return Candidate("", "", (key,), (column or "",), method).suggestion(relation)
+
+
 def candidates_for(acc: Access, selectivity=None) -> list[Candidate]:
     """The candidates one access suggests. selectivity(schema, table, column, constant) gives
     the share of rows a constant equality keeps (None when unknown): selective constants get

@@ -23,6 +23,7 @@ return drops.recommend_drops(plpy, "@extschema@", p_queries)
 $python$;
 
 COMMENT ON FUNCTION @extschema@._recommend_index_drops(text[]) IS
-'Runs the caller''s SQL (plans only, never executes it). wedopt (internal): the PL/Python body of wedopt.recommend_index_drops()';
+'wedopt (internal): Runs the caller''s SQL (plans only, never executes it). '
+'the PL/Python body of wedopt.recommend_index_drops()';
 
 GRANT EXECUTE ON FUNCTION @extschema@._recommend_index_drops(text[]) TO wedopt_monitor;

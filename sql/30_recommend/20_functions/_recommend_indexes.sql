@@ -33,7 +33,8 @@ return engine.recommend(plpy, "@extschema@", p_queries, p_max_indexes, p_storage
 $python$;
 
 COMMENT ON FUNCTION @extschema@._recommend_indexes(text[], integer, bigint, boolean) IS
-'Runs the caller''s SQL (plans only, never executes it). wedopt (internal): the PL/Python body of wedopt.recommend_indexes() and '
+'wedopt (internal): Runs the caller''s SQL (plans only, never executes it). '
+'the PL/Python body of wedopt.recommend_indexes() and '
 'wedopt.recommend_indexes_for_workload(): candidates from the plans, what-if costing with hypopg '
 '(its own hypothetical indexes only, all dropped on return or error), greedy selection under the budgets';
 

@@ -32,7 +32,8 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.recommend_index_drops(text[]) IS
-'Runs the caller''s SQL (plans only, never executes it). wedopt: unused, duplicate and prefix-redundant indexes of the user''s schemas, with the bytes a drop '
+'wedopt: Runs the caller''s SQL (plans only, never executes it). '
+'unused, duplicate and prefix-redundant indexes of the user''s schemas, with the bytes a drop '
 'saves; each drop is simulated (hypopg_hide_index() where hypopg has it, else DROP INDEX in a '
 'rolled-back subtransaction) against the workload (the statements given, or the top statements of '
 'pg_stat_statements), and safe says whether no statement gets slower. Primary-key, unique, '

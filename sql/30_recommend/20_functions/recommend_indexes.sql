@@ -42,7 +42,8 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.recommend_indexes(text) IS
-'Runs the caller''s SQL (plans only, never executes it). wedopt: indexes for one statement, costed what-if with hypopg (see '
+'wedopt: Runs the caller''s SQL (plans only, never executes it). '
+'indexes for one statement, costed what-if with hypopg (see '
 'recommend_indexes_for_workload); a statement that cannot be planned (does not parse, DDL, several '
 'statements, unknown table, system catalogs only) is an error with its SQLSTATE and a HINT';
 

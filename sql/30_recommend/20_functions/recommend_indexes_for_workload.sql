@@ -49,7 +49,8 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.recommend_indexes_for_workload(text[], integer, bigint) IS
-'Runs the caller''s SQL (plans only, never executes it). wedopt: indexes for a workload (the statements given, or with NULL this database''s top '
+'wedopt: Runs the caller''s SQL (plans only, never executes it). '
+'indexes for a workload (the statements given, or with NULL this database''s top '
 'pg_stat_statements statements by total time, weighted by calls), chosen greedily under the '
 'index-count and storage budgets by benefit per byte (a new index or one more column on a chosen '
 'one), costed what-if with hypopg; one row per index (kind create), per existing index that already '
