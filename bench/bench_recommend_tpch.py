@@ -42,30 +42,30 @@ CREATE TABLE tpch.lineitem (l_orderkey int NOT NULL, l_linenumber int NOT NULL, 
 GENERATE = """
 INSERT INTO tpch.nation SELECT i, 'NATION' || i, i % 5 FROM generate_series(0, 24) AS i;
 INSERT INTO tpch.supplier SELECT i, 'Supplier#' || i, (i * 7919) % 25, ((i * 104729) % 1099900) / 100.0 - 999
-FROM generate_series(1, (1000 * {s})::int) AS i;
+FROM generate_series(1::bigint, (1000 * {s})::int) AS i;
 INSERT INTO tpch.customer SELECT i, 'Customer#' || i, (i * 7919) % 25,
     (ARRAY['BUILDING', 'AUTOMOBILE', 'MACHINERY', 'HOUSEHOLD', 'FURNITURE'])[(i * 31) % 5 + 1],
     ((i * 104729) % 1099900) / 100.0 - 999
-FROM generate_series(1, (15000 * {s})::int) AS i;
+FROM generate_series(1::bigint, (15000 * {s})::int) AS i;
 INSERT INTO tpch.part SELECT i, 'part ' || i,
     (ARRAY['STANDARD', 'SMALL', 'MEDIUM', 'LARGE', 'ECONOMY', 'PROMO'])[(i * 13) % 6 + 1] || ' BRUSHED TIN',
     (i * 37) % 50 + 1, 'Brand#' || ((i * 17) % 25 + 11), 900 + (i % 1000) / 10.0
-FROM generate_series(1, (20000 * {s})::int) AS i;
+FROM generate_series(1::bigint, (20000 * {s})::int) AS i;
 INSERT INTO tpch.partsupp SELECT p, (p + k * 2503) % (1000 * {s})::int + 1, (p * k * 7) % 9999 + 1,
     ((p * 31 + k) % 100000) / 100.0
-FROM generate_series(1, (20000 * {s})::int) AS p, generate_series(0, 3) AS k;
+FROM generate_series(1::bigint, (20000 * {s})::int) AS p, generate_series(0::bigint, 3) AS k;
 INSERT INTO tpch.orders SELECT i, (i * 7919) % (15000 * {s})::int + 1,
     CASE WHEN i % 20 = 0 THEN 'P' WHEN i % 2 = 0 THEN 'F' ELSE 'O' END,
-    ((i * 104729) % 50000000) / 100.0, date '1992-01-01' + (i * 7) % 2400,
+    ((i * 104729) % 50000000) / 100.0, date '1992-01-01' + ((i * 7) % 2400)::int,
     (ARRAY['1-URGENT', '2-HIGH', '3-MEDIUM', '4-NOT SPECIFIED', '5-LOW'])[(i * 3) % 5 + 1]
-FROM generate_series(1, (150000 * {s})::int) AS i;
+FROM generate_series(1::bigint, (150000 * {s})::int) AS i;
 INSERT INTO tpch.lineitem SELECT o, n, (o * 7 + n * 13) % (20000 * {s})::int + 1,
     (o * 3 + n) % (1000 * {s})::int + 1, (o + n * 7) % 50 + 1, ((o * 31 + n) % 100000) / 10.0,
     ((o + n) % 11) / 100.0, (ARRAY['A', 'N', 'R'])[(o + n) % 3 + 1],
-    date '1992-01-01' + (o * 7) % 2400 + (n * 11) % 120, date '1992-01-01' + (o * 7) % 2400 + 30 + n,
-    date '1992-01-01' + (o * 7) % 2400 + (n * 11) % 120 + (o % 30),
+    date '1992-01-01' + ((o * 7) % 2400 + (n * 11) % 120)::int, date '1992-01-01' + ((o * 7) % 2400 + 30 + n)::int,
+    date '1992-01-01' + ((o * 7) % 2400 + (n * 11) % 120 + (o % 30))::int,
     (ARRAY['AIR', 'MAIL', 'SHIP', 'TRUCK', 'RAIL', 'FOB', 'REG AIR'])[(o * 5 + n) % 7 + 1]
-FROM generate_series(1, (150000 * {s})::int) AS o, generate_series(1, 1 + (o % 4)) AS n;
+FROM generate_series(1::bigint, (150000 * {s})::int) AS o, generate_series(1::bigint, 1 + (o % 4)) AS n;
 """
 
 WORKLOAD = [

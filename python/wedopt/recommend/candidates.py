@@ -73,7 +73,7 @@ class Candidate:
         if self.kind.startswith("gin"):
             words.append(self.kind.split("-")[1])
         if self.include:
-            words.append("incl")
+            words += ["incl", *self.include]
         if self.where:
             words.append("part")
         base = "_".join(w for w in words if w).lower() + "_idx"

@@ -395,60 +395,11 @@ class Advisor:
             ):  # the budget loop applies the threshold
                 alone[cand] = gain
         self._apply([])
-        chosen: list[cands.Candidate] = []
-        current = dict(base)
-        used_bytes = 0
-        while True:
-            options = []
-            for cand in alone:
-                if cand not in chosen and not any(c.definition() == cand.definition() for c in chosen):
-                    options.append((cand, None))
-            for old in chosen:
-                if old.is_gin:
-                    continue
-                for cand in alone:
-                    if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
-                        # prefix merge: a longer candidate that starts with the chosen one
-                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
-                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
-                            options.append((cand, old))
-                        # one more column
-                        for k, c in zip(cand.keys, cand.columns, strict=False):
-                            if (
-                                c not in old.columns
-                                and len(old.keys) < cands.MAX_KEY_COLUMNS
-                                and not old.include
-                            ):
-                                options.append((old.widened(k, c), old))
-            best = None
-            for cand, old in dict.fromkeys(options):
-                if max_indexes is not None and old is None and len(chosen) >= max_indexes:
-                    continue
-                added = self.size(cand) - (self.size(old) if old is not None else 0)
-                if budget_bytes is not None and used_bytes + added > budget_bytes:
-                    continue
-                nos = {n for n, st in by_no.items() if (cand.schema, cand.table) in st.tables}
-                config = [c for c in chosen if c is not old] + [cand]
-                try:
-                    costs = self.workload_cost([by_no[n] for n in nos], config)
-                except PlanError:
-                    continue
-                gain = sum(by_no[n].weight * (current[n] - costs[n]) for n in nos)
-                gain -= self.write_cost(cand, old)
-                affected = sum(by_no[n].weight * current[n] for n in nos) or 1.0
-                if gain <= min_share * affected * (0.4 if old is not None else 1.0):
-                    continue
-                ratio = gain / max(added, 8192)
-                if best is None or ratio > best[0]:
-                    best = (ratio, cand, old, costs, added)
-            if best is None:
-                break
-            _ratio, cand, old, costs, added = best
-            chosen = [c for c in chosen if c is not old] + [cand]
-            used_bytes += added
-            current.update(costs)
-            if len(chosen) > 200:
-                break
+        passes = [
+            self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+            for by_ratio in (True, False)
+        ]
+        chosen, _current = min(passes, key=lambda p: sum(by_no[n].weight * c for n, c in p[1].items()))
         # the final configuration, planned once more: which statement uses which index
         self._apply(chosen)
         final_plans = {st.no: (self.cost(st), self.plan_now(st)) for st in good}
@@ -519,6 +470,65 @@ class Advisor:
                     )
                 )  # fmt: skip
         return rows
+
+    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+        """One greedy pass: each round the step with the best benefit per added byte (by_ratio)
+        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better."""
+        chosen: list[cands.Candidate] = []
+        current = dict(base)
+        used_bytes = 0
+        while True:
+            options = []
+            for cand in alone:
+                if cand not in chosen and not any(c.definition() == cand.definition() for c in chosen):
+                    options.append((cand, None))
+            for old in chosen:
+                if old.is_gin:
+                    continue
+                for cand in alone:
+                    if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
+                        # prefix merge: a longer candidate that starts with the chosen one
+                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
+                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
+                            options.append((cand, old))
+                        # one more column
+                        for k, c in zip(cand.keys, cand.columns, strict=False):
+                            if (
+                                c not in old.columns
+                                and len(old.keys) < cands.MAX_KEY_COLUMNS
+                                and not old.include
+                            ):
+                                options.append((old.widened(k, c), old))
+            best = None
+            for cand, old in dict.fromkeys(options):
+                if max_indexes is not None and old is None and len(chosen) >= max_indexes:
+                    continue
+                added = self.size(cand) - (self.size(old) if old is not None else 0)
+                if budget_bytes is not None and used_bytes + added > budget_bytes:
+                    continue
+                nos = {n for n, st in by_no.items() if (cand.schema, cand.table) in st.tables}
+                config = [c for c in chosen if c is not old] + [cand]
+                try:
+                    costs = self.workload_cost([by_no[n] for n in nos], config)
+                except PlanError:
+                    continue
+                gain = sum(by_no[n].weight * (current[n] - costs[n]) for n in nos)
+                gain -= self.write_cost(cand, old)
+                affected = sum(by_no[n].weight * current[n] for n in nos) or 1.0
+                if gain <= min_share * affected * (0.4 if old is not None else 1.0):
+                    continue
+                ratio = gain / max(added, 8192) if by_ratio else gain
+                if best is None or ratio > best[0]:
+                    best = (ratio, cand, old, costs, added)
+            if best is None:
+                break
+            _ratio, cand, old, costs, added = best
+            chosen = [c for c in chosen if c is not old] + [cand]
+            used_bytes += added
+            current.update(costs)
+            if len(chosen) > 200:
+                break
+        return chosen, current
 
     def write_cost(self, cand, old) -> float:
         """Index maintenance in cost units, counted only for a workload read from
