@@ -69,7 +69,7 @@ python/wedopt/_version.py: control/wedopt.control.in
 PG_SHAREDIR ?= $(shell $(PG_CONFIG) --sharedir)
 PG_MAJOR := $(shell $(PG_CONFIG) --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
 # The extensions of the control file's `requires`, each with the Debian package that has it.
-PREREQS = plpython3u:postgresql-plpython3-$(PG_MAJOR) pg_stat_statements:postgresql-$(PG_MAJOR)
+PREREQS = plpython3u:postgresql-plpython3-$(PG_MAJOR) pg_stat_statements:postgresql-$(PG_MAJOR) hypopg:postgresql-$(PG_MAJOR)-hypopg
 check-prereqs:
 	@missing=""; packages=""; \
 	for p in $(PREREQS); do ext=$${p%%:*}; pkg=$${p#*:}; \

@@ -80,6 +80,7 @@ def template_db(cluster):
         conn.execute("CREATE SCHEMA extensions")
         conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")  # as public had it
         conn.execute("CREATE EXTENSION pg_stat_statements SCHEMA extensions")
+        conn.execute("CREATE EXTENSION hypopg SCHEMA extensions")
         conn.execute("CREATE EXTENSION wedopt CASCADE")
         for role, member_of in TEST_ROLES.items():
             exists = conn.execute("SELECT 1 FROM pg_roles WHERE rolname = %s", [role]).fetchone()

@@ -10,7 +10,7 @@ APT_PACKAGES=(
   "postgresql-server-dev-$PG_MAJOR"    # PGXS and pg_config
   "postgresql-plpython3-$PG_MAJOR"     # plpython3u
   "postgresql-$PG_MAJOR-cron"          # pg_cron
-  "postgresql-$PG_MAJOR-hypopg"        # hypopg: for the coming index advisor (not required yet)
+  "postgresql-$PG_MAJOR-hypopg"        # hypopg: required by the index advisor (what-if indexes)
   gcc                                  # builds the audit trigger (src/audit_trigger.c)
   python3-venv python3-pip make
 )

@@ -98,7 +98,7 @@ def test_every_required_extension_is_used_and_declared_alike():
     """The control file requires what wedopt's code uses, no more; make install's check and
     META.json's runtime requirements name the same extensions."""
     required = control_requires()
-    assert required == {"plpython3u", "pg_stat_statements"}
+    assert required == {"plpython3u", "pg_stat_statements", "hypopg"}
     code = "\n".join(p.read_text() for p in sorted((ROOT / "sql").rglob("*.sql")))
     code += "\n".join(p.read_text() for p in sorted((ROOT / "python" / "wedopt").rglob("*.py")))
     for extension in required:
@@ -122,8 +122,10 @@ def test_install_refuses_missing_prerequisites_and_names_the_package(tmp_path):
     assert result.returncode != 0
     assert "not installed: pg_stat_statements" in result.stderr
     assert "apt-get install postgresql-15" in result.stderr
-    # what wedopt requires is enough: hypopg and dblink are not asked for
+    assert "postgresql-15-hypopg" in result.stderr
+    # what wedopt requires is enough: dblink is not asked for
     (extdir / "pg_stat_statements.control").write_text("")
+    (extdir / "hypopg.control").write_text("")
     enough = subprocess.run(
         ["make", "-s", "check-prereqs", f"PG_SHAREDIR={tmp_path}"],
         cwd=ROOT,

@@ -76,6 +76,21 @@ READ_ONLY = {
         "SELECT * FROM wedopt.record_history('public.booking', '{\"id\": 1}')"
     ),
     "wedopt.version_info()": "SELECT * FROM wedopt.version_info()",
+    "wedopt._recommend_indexes(text[],integer,bigint,boolean)": (
+        "SELECT * FROM wedopt._recommend_indexes("
+        "'{SELECT * FROM public.booking WHERE venue_id = 7}', NULL, NULL, true)"
+    ),
+    "wedopt._recommend_index_drops(text[])": "SELECT * FROM wedopt._recommend_index_drops('{}')",
+    "wedopt.recommend_index_drops(text[])": (
+        "SELECT * FROM wedopt.recommend_index_drops('{SELECT * FROM public.booking WHERE venue_id = 7}')"
+    ),
+    "wedopt.recommend_indexes(text)": (
+        "SELECT * FROM wedopt.recommend_indexes('SELECT * FROM public.booking WHERE venue_id = 7')"
+    ),
+    "wedopt.recommend_indexes_for_workload(text[],integer,bigint)": (
+        "SELECT * FROM wedopt.recommend_indexes_for_workload("
+        "'{SELECT * FROM public.booking WHERE venue_id = 7}')"
+    ),
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.

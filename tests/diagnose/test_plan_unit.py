@@ -4,7 +4,7 @@
 import json
 
 import pytest
-from wedopt.diagnose import DEFAULT_SETTINGS, DiagnoseError, plan
+from wedopt.diagnose import DEFAULT_SETTINGS, DiagnoseError, plan, predicates
 
 
 def node(node_type, **kw):
@@ -123,9 +123,9 @@ def test_deep_plan_is_analyzed_without_recursion():
 def test_filter_alias_stripping_by_regex_matches_the_token_path(text, monkeypatch):
     """parse_filter strips 'alias.' with one re.sub on plain texts; the token path must agree."""
     aliases = {"b", "booking"}
-    tokens = plan.tokenize(text)
-    stripped, _ = plan._strip_alias(tokens, text, aliases)
-    assert plan._alias_pattern(frozenset(aliases)).sub(plan._drop_alias, text) == stripped
-    by_regex = plan.parse_filter(text, aliases)
-    monkeypatch.setattr(plan, "_PLAIN_FILTER", plan.re.compile(r"(?!)"))  # force the token path
-    assert by_regex == plan.parse_filter(text, aliases)
+    tokens = predicates.tokenize(text)
+    stripped, _ = predicates._strip_alias(tokens, text, aliases)
+    assert predicates._alias_pattern(frozenset(aliases)).sub(predicates._drop_alias, text) == stripped
+    by_regex = predicates.parse_filter(text, aliases)
+    monkeypatch.setattr(predicates, "_PLAIN_FILTER", predicates.re.compile(r"(?!)"))  # force the token path
+    assert by_regex == predicates.parse_filter(text, aliases)

@@ -1,0 +1,790 @@
+# ruff: noqa: E501, PLR0912, PLR0915 -- SQL texts read better unbroken; the plan walk and the greedy loop are one loop each
+"""The index advisor: candidates from the statements' plans, what-if costing with hypopg,
+Extend-style greedy selection under index-count and storage budgets (each round the step with
+the best benefit per added byte: a new index, or one more column on an index already chosen),
+sizes from the statistics, the write cost from pg_stat_user_tables."""
+
+from __future__ import annotations
+
+import json
+import math
+from dataclasses import dataclass, field
+
+from ..diagnose import DiagnoseError
+from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
+from ..quoting import quote_ident
+from . import candidates as cands
+from .sizing import ColumnStats, btree_bytes, gin_bytes
+from .whatif import PlanError, WhatIf
+
+PARTIAL_MAX_DISTINCT = 50
+DEFAULTS = {
+    "recommend.max_statements": 50,
+    "recommend.min_improvement_pct": 2.0,
+    "recommend.partial_max_share": 0.2,
+}
+
+
+@dataclass
+class Statement:
+    no: int
+    text: str
+    weight: float = 1.0
+    plan: dict | None = None
+    base_cost: float = 0.0
+    accesses: list = field(default_factory=list)
+    tables: frozenset = frozenset()
+    error: PlanError | None = None
+
+
+@dataclass
+class Table:
+    schema: str
+    name: str
+    oid: int
+    reltuples: float
+    relpages: float
+    columns: dict  # name -> ColumnStats
+    mcv: dict  # name -> (values, freqs)
+    writes: dict
+    indexes: list  # existing: dicts name, method, keys (text list), predicate, include, oid, size
+    pg_trgm: bool = False
+
+
+def read_settings(plpy, schema: str) -> dict:
+    settings = dict(DEFAULTS)
+    for row in plpy.execute(
+        f"SELECT d.name, {schema}.get_setting(d.name) AS value FROM {schema}.setting_default AS d "
+        "WHERE d.area OPERATOR(pg_catalog.=) 'recommend'"
+    ):
+        try:
+            settings[row["name"]] = float(row["value"])
+        except (TypeError, ValueError):
+            settings[row["name"]] = row["value"]
+    return settings
+
+
+class Advisor:
+    def __init__(self, plpy, schema: str, whatif: WhatIf, settings: dict):
+        self.plpy = plpy
+        self.schema = schema
+        self.w = whatif
+        self.s = settings
+        self.tables: dict[tuple[str, str], Table] = {}
+        self._cost_cache: dict = {}
+        self.config: dict = {}  # Candidate -> (oid, hypothetical name) alive now
+        self.sizes: dict = {}
+        self.write_penalty = False
+        self.hypo_names: dict = {}  # every hypothetical index name made -> its candidate
+        cands.PARTIAL_MAX_SHARE = float(self.s["recommend.partial_max_share"])
+
+    # ---- the statements
+    def load(self, texts: list[str], weights: list[float] | None = None) -> list[Statement]:
+        stmts = []
+        for i, text in enumerate(texts):
+            st = Statement(i + 1, text, (weights[i] if weights else 1.0) or 1.0)
+            stmts.append(st)
+            if text is None or not text.strip():
+                st.error = PlanError("22023", "wedopt: the statement is empty")
+                continue
+            try:
+                st.plan = self.w.plan(text)
+            except PlanError as err:
+                st.error = err
+                continue
+            st.base_cost = float(st.plan["Plan"].get("Total Cost") or 0)
+            st.accesses, catalog = cands.read_accesses(st.plan)
+            if not st.accesses and catalog:
+                st.error = PlanError(
+                    "0A000",
+                    "wedopt: the statement reads only system catalogs ("
+                    + ", ".join(f"{s}.{r}" for s, r in catalog)
+                    + "); no index can be created on them",
+                )
+                continue
+            for acc in st.accesses:
+                self.table(acc.schema, acc.table)
+            st.tables = frozenset((a.schema, a.table) for a in st.accesses)
+        return stmts
+
+    def table(self, schema: str, name: str) -> Table:
+        key = (schema, name)
+        if key in self.tables:
+            return self.tables[key]
+        plpy = self.plpy
+        q = plpy.prepare(
+            "SELECT c.oid, c.reltuples::float8 AS reltuples, c.relpages::float8 AS relpages, "
+            "coalesce(s.n_tup_ins, 0)::float8 AS ins, coalesce(s.n_tup_upd, 0)::float8 AS upd, "
+            "coalesce(s.n_tup_del, 0)::float8 AS del, coalesce(s.n_tup_hot_upd, 0)::float8 AS hot "
+            "FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid OPERATOR(pg_catalog.=) "
+            "c.relnamespace LEFT JOIN pg_catalog.pg_stat_all_tables AS s ON s.relid OPERATOR(pg_catalog.=) c.oid "
+            "WHERE n.nspname OPERATOR(pg_catalog.=) $1 AND c.relname OPERATOR(pg_catalog.=) $2",
+            ["text", "text"],
+        )
+        rel = plpy.execute(q, [schema, name])[0]
+        cols = plpy.execute(
+            plpy.prepare(
+                "SELECT a.attname, t.typlen, t.typalign, t.typname, s.avg_width, s.null_frac, s.n_distinct, "
+                "s.most_common_vals::text::text[] AS mcv, s.most_common_freqs::float8[] AS mcf "
+                "FROM pg_catalog.pg_attribute AS a JOIN pg_catalog.pg_type AS t ON t.oid OPERATOR(pg_catalog.=) "
+                "a.atttypid LEFT JOIN pg_catalog.pg_stats AS s ON s.schemaname OPERATOR(pg_catalog.=) $2 AND "
+                "s.tablename OPERATOR(pg_catalog.=) $3 AND s.attname OPERATOR(pg_catalog.=) a.attname "
+                "AND NOT s.inherited WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0 "
+                "AND NOT a.attisdropped",
+                ["oid", "text", "text"],
+            ),
+            [rel["oid"], schema, name],
+        )
+        columns, mcv = {}, {}
+        for c in cols:
+            width = c["avg_width"] if c["avg_width"] is not None else (c["typlen"] if c["typlen"] > 0 else 32)
+            columns[c["attname"]] = ColumnStats(
+                float(width),
+                float(c["null_frac"] or 0),
+                float(c["n_distinct"] if c["n_distinct"] is not None else -1),
+                int(c["typlen"]),
+                c["typalign"],
+                c["typname"],
+            )
+            if c["mcv"] is not None:
+                mcv[c["attname"]] = (list(c["mcv"]), list(c["mcf"] or []))
+        idx = plpy.execute(
+            plpy.prepare(
+                "SELECT i.indexrelid AS oid, ic.relname AS name, am.amname AS method, i.indnkeyatts AS nkeys, "
+                "i.indisprimary, i.indisunique, i.indisreplident, i.indisvalid, "
+                "pg_catalog.pg_get_expr(i.indpred, i.indrelid) AS predicate, "
+                "ARRAY(SELECT pg_catalog.pg_get_indexdef(i.indexrelid, k, true) FROM "
+                "pg_catalog.generate_series(1, i.indnatts) AS k) AS cols, "
+                "pg_catalog.pg_relation_size(i.indexrelid) AS bytes, "
+                "EXISTS (SELECT FROM pg_catalog.pg_constraint AS x WHERE x.conindid OPERATOR(pg_catalog.=) "
+                "i.indexrelid) AS constraint_index, coalesce(st.idx_scan, 0) AS idx_scan "
+                "FROM pg_catalog.pg_index AS i JOIN pg_catalog.pg_class AS ic ON ic.oid OPERATOR(pg_catalog.=) "
+                "i.indexrelid JOIN pg_catalog.pg_am AS am ON am.oid OPERATOR(pg_catalog.=) ic.relam "
+                "LEFT JOIN pg_catalog.pg_stat_all_indexes AS st ON st.indexrelid OPERATOR(pg_catalog.=) i.indexrelid "
+                "WHERE i.indrelid OPERATOR(pg_catalog.=) $1 ORDER BY ic.relname",
+                ["oid"],
+            ),
+            [rel["oid"]],
+        )
+        indexes = []
+        for r in idx:
+            cols_ = list(r["cols"])
+            indexes.append(
+                {
+                    **r,
+                    "keys": cols_[: r["nkeys"]],
+                    "include": cols_[r["nkeys"] :],
+                }
+            )
+        trgm = bool(
+            plpy.execute(
+                "SELECT 1 FROM pg_catalog.pg_extension WHERE extname OPERATOR(pg_catalog.=) 'pg_trgm'"
+            )
+        )
+        t = Table(
+            schema,
+            name,
+            rel["oid"],
+            max(float(rel["reltuples"]), 0.0),
+            float(rel["relpages"]),
+            columns,
+            mcv,
+            {"inserts": rel["ins"], "updates": rel["upd"], "deletes": rel["del"], "hot_updates": rel["hot"]},
+            indexes,
+            trgm,
+        )
+        self.tables[key] = t
+        return t
+
+    def partial_share(self, schema, table, column, constant) -> float | None:
+        """The share of rows a constant keeps, for a partial index: only a value of a column
+        with few distinct values (a status, a type) that the statistics list among the most
+        common ones; an id in a query text is no index predicate."""
+        t = self.tables.get((schema, table))
+        if t is None or column not in t.columns:
+            return None
+        st = t.columns[column]
+        distinct = -st.n_distinct * t.reltuples if st.n_distinct < 0 else st.n_distinct
+        values, _freqs = t.mcv.get(column, ([], []))
+        if distinct > PARTIAL_MAX_DISTINCT or constant not in values:
+            return None
+        return self.selectivity(schema, table, column, constant)
+
+    def selectivity(self, schema, table, column, constant) -> float | None:
+        t = self.tables.get((schema, table))
+        if t is None or column not in t.columns:
+            return None
+        values, freqs = t.mcv.get(column, ([], []))
+        if constant in values:
+            return float(freqs[values.index(constant)])
+        st = t.columns[column]
+        distinct = -st.n_distinct * t.reltuples if st.n_distinct < 0 else st.n_distinct
+        rest = max(distinct - len(values), 1.0)
+        return max(1.0 - sum(freqs) - st.null_frac, 0.0) / rest
+
+    # ---- sizes and coverage
+    def size(self, cand: cands.Candidate) -> int:
+        if cand in self.sizes:
+            return self.sizes[cand]
+        t = self.tables[(cand.schema, cand.table)]
+        rows = t.reltuples
+        if cand.where:
+            col = next((c for c, _v, text in self._constants(cand) if text == cand.where), None)
+            share = None
+            if col:
+                const = next(v for c, v, text in self._constants(cand) if text == cand.where)
+                share = self.selectivity(cand.schema, cand.table, col, const)
+            rows *= share if share is not None else 0.1
+        default = ColumnStats(32.0)
+
+        def stats_for(key: str, col: str) -> ColumnStats:
+            st = t.columns.get(col, default)
+            if key.startswith("(") and "::date" in key or key.startswith("(date("):
+                return ColumnStats(4.0, st.null_frac, st.n_distinct, 4, "i", "date")
+            return st
+
+        if cand.is_gin:
+            size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
+        else:
+            keys = [stats_for(k, c) for k, c in zip(cand.keys, cand.columns, strict=False)]
+            include = [t.columns.get(c, default) for c in cand.include]
+            size = btree_bytes(rows, keys, include)
+        self.sizes[cand] = size
+        return size
+
+    def _constants(self, cand):
+        for st_acc in self._acc_index.get((cand.schema, cand.table), []):
+            yield from st_acc.eq_constants
+
+    def covered_by(self, cand: cands.Candidate) -> dict | None:
+        """An existing valid index that already serves the candidate: same method, the
+        candidate's keys as its leading keys, a predicate no narrower, the INCLUDE columns."""
+        t = self.tables[(cand.schema, cand.table)]
+        want = [_norm(k) for k in cand.keys]
+        for ix in t.indexes:
+            if not ix["indisvalid"] or ix["method"] != cand.method:
+                continue
+            have = [_norm(k) for k in ix["keys"]]
+            if have[: len(want)] != want:
+                continue
+            if ix["predicate"] and _norm(ix["predicate"]) != _norm(cand.where or ""):
+                continue
+            everything = have + [_norm(k) for k in ix["include"]]
+            if all(_norm(quote_ident(c)) in everything for c in cand.include):
+                return ix
+        return None
+
+    # ---- costing
+    def cost(self, st: Statement) -> float:
+        """The statement's cost under the configuration alive now (cached per configuration of
+        the tables it reads)."""
+        key = (st.no, frozenset(c.definition() for c in self.config if (c.schema, c.table) in st.tables))
+        if key not in self._cost_cache:
+            plan = self.w.plan(st.text)
+            self._cost_cache[key] = (float(plan["Plan"].get("Total Cost") or 0), plan)
+        return self._cost_cache[key][0] + self._gin_saving(st, key)
+
+    def plan_now(self, st: Statement) -> dict:
+        self.cost(st)
+        key = (st.no, frozenset(c.definition() for c in self.config if (c.schema, c.table) in st.tables))
+        return self._cost_cache[key][1]
+
+    def _gin_saving(self, st: Statement, key) -> float:
+        """GIN cannot be simulated with hypopg: for a chosen GIN candidate on a table this
+        statement scans sequentially with the matching condition, the scan's cost is replaced
+        by PostgreSQL's bitmap-scan cost of the rows the planner expects (negative saving)."""
+        saving = 0.0
+        for cand in self.config:
+            if not cand.is_gin or (cand.schema, cand.table) not in st.tables:
+                continue
+            for acc in st.accesses:
+                if (acc.schema, acc.table) != (cand.schema, cand.table) or acc.scan_node_type != "Seq Scan":
+                    continue
+                if not any(k == cand.kind and ks == cand.keys[0] for k, ks, _c in acc.gin):
+                    continue
+                new = self.gin_scan_cost(cand, acc)
+                saving -= max(acc.scan_cost - new, 0.0)
+        return saving
+
+    def gin_scan_cost(self, cand, acc) -> float:
+        t = self.tables[(cand.schema, cand.table)]
+        pages = max(t.relpages, 1.0)
+        rows = max(acc.plan_rows, 1.0)
+        # the GIN condition alone keeps at least the rows the whole filter keeps; the other
+        # conditions are equalities whose selectivity the statistics give
+        other = 1.0
+        for col, const, _text in acc.eq_constants:
+            share = self.selectivity(cand.schema, cand.table, col, const)
+            if share:
+                other *= share
+        rows = min(rows / max(other, 1e-6), max(t.reltuples, 1.0))
+        fetched = min(pages, 2 * pages * rows / (2 * pages + rows))  # Mackert-Lohman
+        rpc, spc, cpu_t, cpu_i, cpu_op = 4.0, 1.0, 0.01, 0.005, 0.0025
+        per_page = rpc - (rpc - spc) * math.sqrt(fetched / pages)
+        index_cost = 4 * rpc + rows * cpu_i
+        recheck = rows * (cpu_t + cpu_op * 100 * max(acc.filter_conditions, 1))
+        return index_cost + fetched * per_page + recheck
+
+    def _apply(self, config: list[cands.Candidate]) -> None:
+        """Make exactly these candidates alive as hypothetical indexes (GIN ones are costed
+        without hypopg)."""
+        want = set(config)
+        for cand in list(self.config):
+            if cand not in want:
+                oid, _name = self.config.pop(cand)
+                if oid is not None:
+                    self.w.drop(oid)
+        for cand in config:
+            if cand not in self.config:
+                if cand.is_gin:
+                    self.config[cand] = (None, None)
+                else:
+                    self.config[cand] = self.w.create(cand.hypothetical_statement())
+                    self.hypo_names[self.config[cand][1]] = cand
+
+    def workload_cost(self, stmts, config) -> dict:
+        self._apply(config)
+        return {st.no: self.cost(st) for st in stmts}
+
+    # ---- selection
+    def advise(self, stmts: list[Statement], max_indexes, budget_bytes) -> list[tuple]:
+        rows: list[tuple] = []
+        good = [st for st in stmts if st.error is None]
+        self._acc_index = {}
+        for st in good:
+            for acc in st.accesses:
+                self._acc_index.setdefault((acc.schema, acc.table), []).append(acc)
+        # candidates, and which statements each can help
+        pool: dict[cands.Candidate, set[int]] = {}
+        for st in good:
+            for acc in st.accesses:
+                t = self.tables[(acc.schema, acc.table)]
+                acc.needed = [c for c in acc.needed if c in t.columns]
+                acc.eq = [c for c in acc.eq if c in t.columns]
+                acc.joins = [c for c in acc.joins if c in t.columns]
+                for cand in cands.candidates_for(acc, self.partial_share):
+                    if cand.kind == "gin-trgm" and not t.pg_trgm:
+                        continue
+                    pool.setdefault(cand, set()).add(st.no)
+        by_no = {st.no: st for st in good}
+        covered: dict[str, tuple] = {}
+        for cand in list(pool):
+            ix = self.covered_by(cand)
+            if ix is not None:
+                helped = pool.pop(cand)
+                if (
+                    len(cand.keys) > 1
+                    or cand.where
+                    or cand.include
+                    or cand.is_gin
+                    or cand.kind == "expression"
+                ):
+                    covered.setdefault(ix["name"], (ix, cand, set()))[2].update(helped)
+        base = {st.no: st.base_cost for st in good}
+        # each candidate alone (Extend's first round, also the filter of useless ones)
+        min_share = float(self.s["recommend.min_improvement_pct"]) / 100.0
+        alone: dict[cands.Candidate, float] = {}
+        for cand, nos in pool.items():
+            try:
+                costs = self.workload_cost([by_no[n] for n in nos], [cand])
+            except PlanError:
+                continue
+            gain = sum(by_no[n].weight * (base[n] - costs[n]) for n in nos)
+            if gain > 0.001 * sum(
+                by_no[n].weight * base[n] for n in nos
+            ):  # the budget loop applies the threshold
+                alone[cand] = gain
+        self._apply([])
+        passes = [
+            self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+            for by_ratio in (True, False)
+        ]
+        chosen, _current = min(passes, key=lambda p: sum(by_no[n].weight * c for n, c in p[1].items()))
+        # the final configuration, planned once more: which statement uses which index
+        self._apply(chosen)
+        final_plans = {st.no: (self.cost(st), self.plan_now(st)) for st in good}
+        used: dict[cands.Candidate, set[int]] = {c: set() for c in chosen}
+        for no, (_cost, plan) in final_plans.items():
+            for name in _index_names(plan):
+                if self.hypo_names.get(name) in used:
+                    used[self.hypo_names[name]].add(no)
+        for cand in chosen:
+            if cand.is_gin:
+                used[cand] = {
+                    st.no
+                    for st in good
+                    if any(
+                        (a.schema, a.table) == (cand.schema, cand.table)
+                        and any(k == cand.kind and ks == cand.keys[0] for k, ks, _ in a.gin)
+                        for a in st.accesses
+                    )
+                }
+        self._apply([])
+        for cand in chosen:
+            nos = sorted(used[cand])
+            if not nos:
+                continue
+            helped = [
+                {
+                    "statement": _short(by_no[n].text),
+                    "statement_no": n,
+                    "cost_before": round(base[n], 2),
+                    "cost_after": round(final_plans[n][0], 2),
+                    "improvement_pct": round(_pct(base[n], final_plans[n][0]), 1),
+                    "weight": by_no[n].weight,
+                }
+                for n in nos
+            ]
+            before = sum(by_no[n].weight * base[n] for n in nos)
+            after = sum(by_no[n].weight * final_plans[n][0] for n in nos)
+            rows.append(self._row("create", cand, before, after, helped))
+        for _name, (ix, cand, nos) in covered.items():
+            rows.append(
+                (
+                    "covered",
+                    None,
+                    f"{quote_ident(cand.schema)}.{quote_ident(cand.table)}",
+                    list(cand.columns),
+                    cand.method,
+                    int(ix["bytes"]),
+                    None,
+                    None,
+                    None,
+                    json.dumps(
+                        [{"statement": _short(by_no[n].text), "statement_no": n} for n in sorted(nos)]
+                    ),
+                    None,
+                    f"already covered by the existing index {quote_ident(cand.schema)}.{quote_ident(ix['name'])} "
+                    f"({', '.join(ix['keys'])}): nothing to add for {cand.body()}",
+                    None,
+                    None,
+                )
+            )
+        for st in stmts:
+            if st.error is not None:
+                rows.append(
+                    (
+                        "error", None, None, None, None, None, None, None, None, None, None,
+                        st.error.message + (f" (HINT: {st.error.hint})" if st.error.hint else ""),
+                        st.error.sqlstate, st.text,
+                    )
+                )  # fmt: skip
+        return rows
+
+    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+        """One greedy pass: each round the step with the best benefit per added byte (by_ratio)
+        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better."""
+        chosen: list[cands.Candidate] = []
+        current = dict(base)
+        used_bytes = 0
+        while True:
+            options = []
+            for cand in alone:
+                if cand not in chosen and not any(c.definition() == cand.definition() for c in chosen):
+                    options.append((cand, None))
+            for old in chosen:
+                if old.is_gin:
+                    continue
+                for cand in alone:
+                    if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
+                        # prefix merge: a longer candidate that starts with the chosen one
+                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
+                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
+                            options.append((cand, old))
+                        # one more column
+                        for k, c in zip(cand.keys, cand.columns, strict=False):
+                            if (
+                                c not in old.columns
+                                and len(old.keys) < cands.MAX_KEY_COLUMNS
+                                and not old.include
+                            ):
+                                options.append((old.widened(k, c), old))
+            best = None
+            for cand, old in dict.fromkeys(options):
+                if max_indexes is not None and old is None and len(chosen) >= max_indexes:
+                    continue
+                added = self.size(cand) - (self.size(old) if old is not None else 0)
+                if budget_bytes is not None and used_bytes + added > budget_bytes:
+                    continue
+                nos = {n for n, st in by_no.items() if (cand.schema, cand.table) in st.tables}
+                config = [c for c in chosen if c is not old] + [cand]
+                try:
+                    costs = self.workload_cost([by_no[n] for n in nos], config)
+                except PlanError:
+                    continue
+                gain = sum(by_no[n].weight * (current[n] - costs[n]) for n in nos)
+                gain -= self.write_cost(cand, old)
+                affected = sum(by_no[n].weight * current[n] for n in nos) or 1.0
+                if gain <= min_share * affected * (0.4 if old is not None else 1.0):
+                    continue
+                ratio = gain / max(added, 8192) if by_ratio else gain
+                if best is None or ratio > best[0]:
+                    best = (ratio, cand, old, costs, added)
+            if best is None:
+                break
+            _ratio, cand, old, costs, added = best
+            chosen = [c for c in chosen if c is not old] + [cand]
+            used_bytes += added
+            current.update(costs)
+            if len(chosen) > 200:
+                break
+        return chosen, current
+
+    def write_cost(self, cand, old) -> float:
+        """Index maintenance in cost units, counted only for a workload read from
+        pg_stat_statements (its weights are calls over the same period as the table's write
+        counters)."""
+        if not self.write_penalty or old is not None:
+            return 0.0
+        w = self.write_overhead(cand)
+        return w["index_writes"] * 0.05
+
+    def write_overhead(self, cand) -> dict:
+        t = self.tables[(cand.schema, cand.table)]
+        w = t.writes
+        updated = self.updated_columns(t)
+        hot = w["hot_updates"]
+        broken = 0.0
+        if updated:
+            total = sum(updated.values()) or 1
+            touching = sum(
+                n
+                for col, n in updated.items()
+                if col in cand.columns or col in cand.include or _mentions(cand.where, col)
+            )
+            broken = hot * touching / total
+        non_hot = w["updates"] - hot
+        return {
+            "inserts": w["inserts"],
+            "updates": w["updates"],
+            "hot_updates": hot,
+            "hot_updates_broken": round(broken),
+            "index_writes": round(w["inserts"] + non_hot + broken),
+            "updated_columns_seen": sorted(updated),
+            "counted_since": "the last statistics reset (pg_stat_user_tables)",
+        }
+
+    def updated_columns(self, t: Table) -> dict:
+        """Columns the UPDATE statements in pg_stat_statements set on this table, by calls."""
+        if not hasattr(self, "_updates"):
+            self._updates = _read_updates(self.plpy)
+        found: dict[str, float] = {}
+        for text, calls in self._updates:
+            target, cols = _update_target(text)
+            if target and target.split(".")[-1] == t.name:
+                for c in cols:
+                    found[c] = found.get(c, 0) + calls
+        return found
+
+    def _row(self, kind, cand, before, after, helped) -> tuple:
+        w = self.write_overhead(cand)
+        gin_note = ""
+        if cand.is_gin:
+            gin_note = (
+                "; hypopg cannot simulate GIN, so the gain is PostgreSQL's bitmap-scan cost of the rows the "
+                "planner expects instead of the sequential scan"
+            )
+            if cand.kind == "gin-trgm":
+                gin_note += " (pg_trgm is installed)"
+        reason = {
+            "btree": "the statements filter, join or sort on this column",
+            "multi-column": "equality columns first, then the range, then the sort",
+            "partial": f"the constant condition {cand.where} keeps few rows, so only those are indexed",
+            "covering": "the INCLUDE columns let it answer from the index alone (index-only scan)",
+            "expression": "the statements compare the expression, not the bare column",
+            "gin-fts": "full-text search (@@) on this expression",
+            "gin-trgm": "a LIKE pattern that starts with a wildcard",
+            "gin-jsonb": "jsonb containment (@>)",
+        }[cand.kind]
+        rationale = (
+            f"{cand.kind} index: {reason}; it lowers the estimated cost of {len(helped)} statement(s) by "
+            f"{_pct(before, after):.0f}% for about {_bytes(self.size(cand))}{gin_note}."
+        )
+        return (
+            kind,
+            cand.create_statement(),
+            cand.relation,
+            list(cand.columns),
+            cand.method,
+            self.size(cand),
+            round(before, 2),
+            round(after, 2),
+            round(_pct(before, after), 1),
+            json.dumps(helped),
+            json.dumps(w),
+            rationale,
+            None,
+            None,
+        )
+
+
+def _mentions(text: str | None, column: str) -> bool:
+    """Whether a predicate text names the column (a partial index's WHERE reads it too)."""
+    if not text:
+        return False
+    try:
+        return any(t.kind in (WORD, QIDENT) and t.text.strip('"') == column for t in tokenize(text))
+    except LexError:
+        return False
+
+
+def _norm(text: str) -> str:
+    return "".join(ch for ch in (text or "").lower() if ch not in ' "()').replace("::text", "")
+
+
+def _pct(before: float, after: float) -> float:
+    return 100.0 * (before - after) / before if before > 0 else 0.0
+
+
+def _bytes(n: float) -> str:
+    for unit in ("bytes", "kB", "MB", "GB"):
+        if n < 1024 or unit == "GB":
+            return f"{n:,.0f} {unit}"
+        n /= 1024
+    return f"{n:,.0f}"
+
+
+def _short(text: str, n: int = 200) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= n else text[: n - 3] + "..."
+
+
+def _index_names(plan: dict) -> set[str]:
+    found, stack = set(), [plan["Plan"]]
+    while stack:
+        d = stack.pop()
+        if d.get("Index Name"):
+            found.add(d["Index Name"])
+        stack.extend(d.get("Plans") or [])
+    return found
+
+
+def _read_updates(plpy) -> list[tuple[str, float]]:
+    rows = plpy.execute(
+        "SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n "
+        "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pg_stat_statements'"
+    )
+    if not rows:
+        return []
+    schema = plpy.quote_ident(rows[0]["nspname"])
+    try:
+        return [
+            (r["query"], float(r["calls"]))
+            for r in plpy.execute(
+                f"SELECT s.query, s.calls FROM {schema}.pg_stat_statements AS s "
+                "WHERE s.dbid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database AS d "
+                "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()) "
+                "AND s.query OPERATOR(pg_catalog.~*) '^\\s*update\\s'"
+            )
+        ]
+    except plpy.SPIError:
+        return []
+
+
+def _update_target(text: str) -> tuple[str | None, list[str]]:
+    """(table, columns set) of an UPDATE statement, read with the lexer."""
+    try:
+        toks = tokenize(text)
+    except LexError:
+        return None, []
+    words = [t for t in toks]
+    if not words or words[0].upper != "UPDATE":
+        return None, []
+    i = 1
+    if i < len(words) and words[i].upper == "ONLY":
+        i += 1
+    name = []
+    while i < len(words) and (words[i].kind in (WORD, QIDENT) or words[i].text == "."):
+        if words[i].kind == WORD and words[i].upper in ("SET", "AS"):
+            break
+        name.append(words[i].text.strip('"'))
+        i += 1
+    cols, depth = [], 0
+    while i < len(words) and words[i].upper != "SET":
+        i += 1
+    i += 1
+    expect = True
+    while i < len(words):
+        t = words[i]
+        if t.kind == PUNCT and t.text in "([":
+            depth += 1
+        elif t.kind == PUNCT and t.text in ")]":
+            depth -= 1
+        elif depth == 0 and t.kind == WORD and t.upper in ("WHERE", "FROM", "RETURNING"):
+            break
+        elif depth == 0 and t.text == ",":
+            expect = True
+        elif expect and t.kind in (WORD, QIDENT):
+            cols.append(t.text.strip('"') if t.kind == QIDENT else t.text.lower())
+            expect = False
+        i += 1
+    # tables: the last word before SET that is not an alias keyword (alias dropped)
+    table = ".".join(n for n in name[:3] if n != ".")
+    return (table or None), cols
+
+
+# ---- the SQL functions' bodies
+
+
+def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: bool = False):  # noqa: PLR0917
+    """Rows of wedopt._recommend_indexes()."""
+    try:
+        settings = read_settings(plpy, schema)
+        weights = None
+        from_stats = queries is None
+        if from_stats:
+            queries, weights = top_statements(plpy, int(settings["recommend.max_statements"]))
+        if max_indexes is not None and max_indexes < 0:
+            raise DiagnoseError(
+                "22023", "wedopt: max_indexes must be zero or more", "Pass NULL for no limit."
+            )
+        if budget_bytes is not None and budget_bytes < 0:
+            raise DiagnoseError(
+                "22023", "wedopt: storage_budget_bytes must be zero or more", "Pass NULL for no limit."
+            )
+        if len(queries) > settings["recommend.max_statements"] and not from_stats:
+            raise DiagnoseError(
+                "54000",
+                f"wedopt: {len(queries)} statements, more than recommend.max_statements "
+                f"({settings['recommend.max_statements']:.0f})",
+                "Advise fewer at once, or raise it: SELECT wedopt.set_setting('recommend.max_statements', '...').",
+            )
+        with WhatIf(plpy, schema) as whatif:
+            adv = Advisor(plpy, schema, whatif, settings)
+            adv.write_penalty = from_stats
+            stmts = adv.load(list(queries), weights)
+            if single and stmts and stmts[0].error is not None:
+                err = stmts[0].error
+                raise DiagnoseError(
+                    err.sqlstate, err.message, err.hint or "Check the statement runs on its own."
+                )
+            return adv.advise(stmts, max_indexes, budget_bytes)
+    except DiagnoseError as err:
+        err.raise_in(plpy)
+
+
+def top_statements(plpy, limit: int) -> tuple[list[str], list[float]]:
+    rows = plpy.execute(
+        "SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n "
+        "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pg_stat_statements'"
+    )
+    if not rows:
+        raise DiagnoseError(
+            "42704",
+            "wedopt: without queries the workload is read from pg_stat_statements, which is not created here",
+            "CREATE EXTENSION pg_stat_statements (and preload it), or pass the statements as an array.",
+        )
+    pgss = plpy.quote_ident(rows[0]["nspname"])
+    found = plpy.execute(
+        plpy.prepare(
+            f"SELECT s.query, s.calls::float8 AS calls FROM {pgss}.pg_stat_statements AS s "
+            "WHERE s.dbid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database AS d "
+            "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()) "
+            "AND s.query OPERATOR(pg_catalog.~*) '^\\s*(select|with|update|delete|insert|table|values)\\M' "
+            "AND s.query OPERATOR(pg_catalog.!~*) 'wedopt\\.|pg_stat_statements|hypopg' "
+            "ORDER BY s.total_exec_time DESC LIMIT $1",
+            ["integer"],
+        ),
+        [limit],
+    )
+    return [r["query"] for r in found], [r["calls"] for r in found]

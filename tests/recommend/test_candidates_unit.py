@@ -1,0 +1,66 @@
+"""The advisor's pure-Python pieces without a server: candidates read from plans, key order,
+index names, size estimates."""
+
+from wedopt.recommend import candidates as c
+from wedopt.recommend.sizing import ColumnStats, btree_bytes
+
+
+def scan(**kw):
+    d = {"Node Type": "Seq Scan", "Relation Name": "booking", "Schema": "public", "Alias": "b",
+         "Total Cost": 1000.0, "Plan Rows": 10}  # fmt: skip
+    d.update(kw)
+    return d
+
+
+def test_key_order_is_equality_then_range_then_sort():
+    plan = {
+        "Plan": {
+            "Node Type": "Limit",
+            "Plans": [
+                {
+                    "Node Type": "Sort",
+                    "Sort Key": ["b.total DESC"],
+                    "Plans": [scan(Filter="((b.event_date >= '2026-01-01'::date) AND (b.venue_id = 7))")],
+                }
+            ],
+        }
+    }
+    (acc,), catalog = c.read_accesses(plan)
+    assert not catalog and acc.eq == ["venue_id"] and acc.ranges == ["event_date"] and acc.sort_limited
+    assert [k for k, _ in c.ordered_keys(acc.eq, acc.ranges, acc.sort)] == ["venue_id", "event_date"]
+    assert [k for k, _ in c.ordered_keys(acc.eq, [], acc.sort)] == ["venue_id", "total"]
+    found = {cand.keys for cand in c.candidates_for(acc)}
+    assert ("venue_id", "event_date") in found and ("venue_id", "total") in found
+
+
+def test_join_keys_and_catalog_relations():
+    assert c.join_pairs("((b.x)::text = v.y) AND (b.z = 1)") == [(("b", "x"), ("v", "y"))]
+    plan = {"Plan": scan(**{"Schema": "pg_catalog", "Relation Name": "pg_class", "Alias": "pg_class"})}
+    assert c.read_accesses(plan) == ([], [("pg_catalog", "pg_class")])
+
+
+def test_names_are_distinct_for_distinct_indexes_and_fit_63_bytes():
+    a = c.Candidate("s", "orders", ("o_orderdate",), ("o_orderdate",), include=("a", "b"), kind="covering")
+    b = c.Candidate("s", "orders", ("o_orderdate",), ("o_orderdate",), include=("a", "x"), kind="covering")
+    assert a.name() != b.name()
+    long = c.Candidate(
+        "s", "t" * 40, tuple(f"col_{i}" * 3 for i in range(4)), tuple(f"col_{i}" for i in range(4))
+    )
+    assert (
+        len(long.name().encode()) <= 63 and long.name() != c.Candidate("s", "t" * 40, ("x",), ("x",)).name()
+    )
+    assert a.create_statement().startswith(
+        'CREATE INDEX CONCURRENTLY IF NOT EXISTS "orders_o_orderdate_incl_a_b_idx"'
+    ) or (
+        a.create_statement().startswith(
+            "CREATE INDEX CONCURRENTLY IF NOT EXISTS orders_o_orderdate_incl_a_b_idx "
+        )
+    )
+
+
+def test_btree_size_deduplicates_repeated_keys():
+    unique = btree_bytes(100_000, [ColumnStats(8.0, 0.0, -1.0, 8, "d", "int8")])
+    repeated = btree_bytes(100_000, [ColumnStats(8.0, 0.0, 50.0, 8, "d", "int8")])
+    numeric = btree_bytes(100_000, [ColumnStats(8.0, 0.0, 50.0, -1, "i", "numeric")])
+    assert repeated < unique / 2  # posting lists
+    assert numeric > repeated  # numeric keys are not deduplicated
