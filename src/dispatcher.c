@@ -335,6 +335,9 @@ recover(MemoryContext keep)
 	return edata;
 }
 
+/* Static, not a local: it is set inside PG_TRY and read after a longjmp. */
+static NextStep step;
+
 void
 wedopt_dispatch_main(Datum main_arg)
 {
@@ -392,9 +395,8 @@ wedopt_dispatch_main(Datum main_arg)
 
 	for (;;)
 	{
-		NextStep	step = {false, 0, NULL, NULL, NULL};
 		ErrorData  *edata = NULL;
-		int			wait;
+		volatile int wait = -1;
 
 		CHECK_FOR_INTERRUPTS();
 		if (++rounds > 100000)
@@ -403,6 +405,7 @@ wedopt_dispatch_main(Datum main_arg)
 			break;
 		}
 		MemoryContextReset(step_context);
+		memset(&step, 0, sizeof(step));
 		PG_TRY();
 		{
 			step = next_step(schema, action_id, step_context);

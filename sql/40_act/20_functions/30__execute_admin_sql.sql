@@ -107,7 +107,7 @@ BEGIN
                 IF v_state OPERATOR(pg_catalog.=) '55P03' AND v_attempt OPERATOR(pg_catalog.<) v_retries THEN
                     v_attempt := v_attempt OPERATOR(pg_catalog.+) 1;
                     RAISE NOTICE 'wedopt: % timed out on a lock, retry % of %', v_plan.command_tag, v_attempt, v_retries;
-                    PERFORM pg_catalog.pg_sleep(LEAST(v_backoff OPERATOR(pg_catalog.*) 2 OPERATOR(pg_catalog.^) (v_attempt OPERATOR(pg_catalog.-) 1), 10000) OPERATOR(pg_catalog./) 1000.0);
+                    PERFORM pg_catalog.pg_sleep(LEAST(v_backoff OPERATOR(pg_catalog.*) (2 OPERATOR(pg_catalog.^) (v_attempt OPERATOR(pg_catalog.-) 1)), 10000) OPERATOR(pg_catalog./) 1000.0);
                     CONTINUE;
                 END IF;
                 v_id := @extschema@._action_record(v_row || pg_catalog.jsonb_build_object(

@@ -19,7 +19,7 @@ BEGIN
         WHERE a.status IN ('queued', 'running')
             AND a.mode OPERATOR(pg_catalog.=) 'dispatched'
             AND NOT EXISTS (SELECT FROM pg_catalog.pg_stat_activity AS s WHERE s.pid OPERATOR(pg_catalog.=) a.worker_pid)
-            AND (a.dispatched_at IS NULL OR a.dispatched_at OPERATOR(pg_catalog.<) pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) '30 seconds'::interval)
+            AND (a.dispatched_at IS NULL OR a.dispatched_at OPERATOR(pg_catalog.<) (pg_catalog.clock_timestamp() OPERATOR(pg_catalog.-) '30 seconds'::interval))
             AND pg_catalog.to_regrole(a.session_user_name) IS NOT NULL AND pg_catalog.to_regrole(a.queued_by) IS NOT NULL
         ORDER BY a.id
         FOR UPDATE OF a SKIP LOCKED
