@@ -204,6 +204,7 @@ BEGIN
     END IF;
 
     -- 5. Per kind: the statements to run, rebuilt from the validated parts.
+    BEGIN
     CASE v_stmt.node_type
     WHEN 'IndexStmt' THEN
         SELECT c.relname, n.nspname, c.relkind INTO v_rel
@@ -360,6 +361,13 @@ BEGIN
         -- target and expressions checked above), run in the caller's transaction.
         steps := ARRAY[v_stmt.statement];
     END CASE;
+    EXCEPTION WHEN OTHERS THEN
+        -- A part that cannot be rebuilt (TABLESPACE...) is a refusal like any other.
+        refusal_state := CASE WHEN SQLSTATE OPERATOR(pg_catalog.=) '42501' THEN '42501' ELSE '22023' END;
+        message := 'wedopt: ' || pg_catalog.regexp_replace(SQLERRM, '^wedopt: ', '');
+        steps := '{}';
+        RETURN;
+    END;
     mode := CASE WHEN v_stmt.command_tag OPERATOR(pg_catalog.=) 'VACUUM' OR coalesce(v_stmt.concurrent, FALSE)
         THEN 'dispatched' ELSE 'immediate' END;
     ok := TRUE;
