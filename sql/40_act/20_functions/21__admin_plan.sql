@@ -254,8 +254,8 @@ BEGIN
         v_budget := @extschema@.get_setting('act.disk_budget_bytes')::numeric;
         IF v_budget OPERATOR(pg_catalog.>) 0 THEN
             v_est := pg_catalog.pg_table_size(table_oid) OPERATOR(pg_catalog.*) @extschema@.get_setting('act.index_size_ratio')::numeric;
-            IF pg_catalog.pg_database_size(pg_catalog.current_database()) OPERATOR(pg_catalog.+) v_est
-               OPERATOR(pg_catalog.>) v_budget OPERATOR(pg_catalog.*) @extschema@.get_setting('act.disk_budget_share')::numeric THEN
+            IF (pg_catalog.pg_database_size(pg_catalog.current_database()) OPERATOR(pg_catalog.+) v_est)
+               OPERATOR(pg_catalog.>) (v_budget OPERATOR(pg_catalog.*) @extschema@.get_setting('act.disk_budget_share')::numeric) THEN
                 message := pg_catalog.format(
                     'wedopt: an index of about %s would take the database past %s of its disk budget of %s',
                     pg_catalog.pg_size_pretty(v_est), @extschema@.get_setting('act.disk_budget_share'), pg_catalog.pg_size_pretty(v_budget)
