@@ -30,7 +30,8 @@ def _wait_all(conn, ids, seconds):
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         open_ = conn.execute(
-            "SELECT count(*) FROM wedopt.action_log WHERE id = ANY(%s) AND status IN ('queued', 'running')", [ids]
+            "SELECT count(*) FROM wedopt.action_log WHERE id = ANY(%s) AND status IN ('queued', 'running')",
+            [ids],
         ).fetchone()[0]
         if open_ == 0:
             return
@@ -48,7 +49,9 @@ def run(server: Server) -> Result:
         conn.execute("SELECT wedopt.set_setting('act.dispatcher', 'worker')")
         worker_ids = []
         for n in range(WORKER_SAMPLES):
-            action_id = conn.execute("SELECT action_id FROM wedopt.execute_admin_sql(%s)", [f"VACUUM public.t{n}"]).fetchone()[0]
+            action_id = conn.execute(
+                "SELECT action_id FROM wedopt.execute_admin_sql(%s)", [f"VACUUM public.t{n}"]
+            ).fetchone()[0]
             conn.execute("CALL wedopt.wait_for_action(%s, '30 seconds', NULL, NULL)", [action_id])
             worker_ids.append(action_id)
         worker = _latencies(conn, worker_ids)
@@ -77,7 +80,13 @@ def run(server: Server) -> Result:
 
     rows = [
         ["worker", len(worker), _percentile(worker, 0.5), _percentile(worker, 0.95), max(worker)],
-        ["pg_cron only", len(cron_lat), _percentile(cron_lat, 0.5), _percentile(cron_lat, 0.95), max(cron_lat)],
+        [
+            "pg_cron only",
+            len(cron_lat),
+            _percentile(cron_lat, 0.5),
+            _percentile(cron_lat, 0.95),
+            max(cron_lat),
+        ],
     ]
     return Result(
         columns=["dispatcher", "samples", "p50 ms", "p95 ms", "max ms"],

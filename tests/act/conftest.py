@@ -31,7 +31,9 @@ def act_db(connect):
 
 def run(conn, sql, reason="test", force=False):
     """execute_admin_sql() -> (action_id, status)."""
-    return conn.execute("SELECT * FROM wedopt.execute_admin_sql(%s::text, %s::text, %s)", [sql, reason, force]).fetchone()
+    return conn.execute(
+        "SELECT * FROM wedopt.execute_admin_sql(%s::text, %s::text, %s)", [sql, reason, force]
+    ).fetchone()
 
 
 def wait(conn, action_id, timeout="30 seconds"):

@@ -18,14 +18,18 @@ def test_immediate_kinds_apply_and_are_logged(act_db):
 
     assert run(admin, "ANALYZE booking")[1] == "succeeded"
     assert run(admin, "ALTER TABLE booking SET (fillfactor = 80, autovacuum_vacuum_scale_factor = 0.05)")[1]
-    reloptions = su.execute("SELECT reloptions FROM pg_class WHERE oid = 'public.booking'::regclass").fetchone()[0]
+    reloptions = su.execute(
+        "SELECT reloptions FROM pg_class WHERE oid = 'public.booking'::regclass"
+    ).fetchone()[0]
     assert sorted(reloptions) == ["autovacuum_vacuum_scale_factor=0.05", "fillfactor=80"]
     assert run(admin, "ALTER TABLE booking RESET (fillfactor)")[1] == "succeeded"
     assert run(admin, "CREATE STATISTICS booking_st ON venue_id, event_date FROM booking")[1] == "succeeded"
     assert su.execute("SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'booking_st'").fetchone()[0] == 1
     assert run(admin, "REINDEX INDEX booking_venue_idx")[1] == "succeeded"
     assert run(admin, "CLUSTER booking USING booking_pkey")[1] == "succeeded"
-    assert su.execute("SELECT indisclustered FROM pg_index WHERE indexrelid = 'booking_pkey'::regclass").fetchone()[0]
+    assert su.execute(
+        "SELECT indisclustered FROM pg_index WHERE indexrelid = 'booking_pkey'::regclass"
+    ).fetchone()[0]
     assert run(admin, "DROP INDEX booking_venue_idx")[1] == "succeeded"
     assert index_valid(su, "public.booking_venue_idx") is None
     # IF EXISTS of nothing / IF NOT EXISTS of a valid index: done, nothing to do.
@@ -36,7 +40,9 @@ def test_immediate_kinds_apply_and_are_logged(act_db):
 
 def test_materialized_view_refresh(act_db):
     su, admin = act_db
-    admin.execute("CREATE MATERIALIZED VIEW public.per_venue AS SELECT venue_id, count(*) AS n FROM booking GROUP BY 1")
+    admin.execute(
+        "CREATE MATERIALIZED VIEW public.per_venue AS SELECT venue_id, count(*) AS n FROM booking GROUP BY 1"
+    )
     admin.execute("CREATE UNIQUE INDEX ON public.per_venue (venue_id)")
     assert run(admin, "REFRESH MATERIALIZED VIEW per_venue")[1] == "succeeded"
     action_id, status = run(admin, "REFRESH MATERIALIZED VIEW CONCURRENTLY per_venue")
@@ -49,7 +55,9 @@ def test_vacuum_through_the_dispatcher(act_db):
     su.execute("DELETE FROM booking WHERE id % 2 = 0")
     su.execute("SELECT pg_stat_force_next_flush()")  # the dead tuples counted before the action
     su.execute("SELECT 1")
-    before = su.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'booking'").fetchone()[0]
+    before = su.execute("SELECT vacuum_count FROM pg_stat_user_tables WHERE relname = 'booking'").fetchone()[
+        0
+    ]
     action_id, status = run(admin, "VACUUM (VERBOSE, ANALYZE) booking")
     assert status == "queued"
     row = wait(admin, action_id)
@@ -63,13 +71,18 @@ def test_vacuum_through_the_dispatcher(act_db):
 
 def test_concurrent_index_through_the_dispatcher(act_db):
     su, admin = act_db
-    action_id, status = run(admin, "CREATE INDEX CONCURRENTLY booking_lower_guest ON booking (lower(guest)) WHERE id > 10")
+    action_id, status = run(
+        admin, "CREATE INDEX CONCURRENTLY booking_lower_guest ON booking (lower(guest)) WHERE id > 10"
+    )
     assert status == "queued"
     row = wait(admin, action_id)
     assert row["status"] == "succeeded", row
     assert index_valid(su, "public.booking_lower_guest") is True
     definition = su.execute("SELECT pg_get_indexdef('public.booking_lower_guest'::regclass)").fetchone()[0]
-    assert definition == "CREATE INDEX booking_lower_guest ON public.booking USING btree (lower(guest)) WHERE (id > 10)"
+    assert (
+        definition
+        == "CREATE INDEX booking_lower_guest ON public.booking USING btree (lower(guest)) WHERE (id > 10)"
+    )
     row = wait(admin, run(admin, "REINDEX INDEX CONCURRENTLY booking_lower_guest")[0])
     assert row["status"] == "succeeded", row
     row = wait(admin, run(admin, "DROP INDEX CONCURRENTLY booking_lower_guest")[0])
@@ -102,10 +115,18 @@ def test_queuing_transaction_rolled_back_runs_nothing(act_db):
 
 def test_concurrent_index_on_a_partitioned_table(act_db):
     su, admin = act_db
-    admin.execute("CREATE TABLE public.payment (id int, paid_on date, amount numeric) PARTITION BY RANGE (paid_on)")
-    admin.execute("CREATE TABLE public.payment_h1 PARTITION OF payment FOR VALUES FROM ('2026-01-01') TO ('2026-07-01')")
-    admin.execute("CREATE TABLE public.payment_h2 PARTITION OF payment FOR VALUES FROM ('2026-07-01') TO ('2027-01-01')")
-    admin.execute("INSERT INTO payment SELECT g, date '2026-01-01' + g % 365, g FROM generate_series(1, 2000) g")
+    admin.execute(
+        "CREATE TABLE public.payment (id int, paid_on date, amount numeric) PARTITION BY RANGE (paid_on)"
+    )
+    admin.execute(
+        "CREATE TABLE public.payment_h1 PARTITION OF payment FOR VALUES FROM ('2026-01-01') TO ('2026-07-01')"
+    )
+    admin.execute(
+        "CREATE TABLE public.payment_h2 PARTITION OF payment FOR VALUES FROM ('2026-07-01') TO ('2027-01-01')"
+    )
+    admin.execute(
+        "INSERT INTO payment SELECT g, date '2026-01-01' + g % 365, g FROM generate_series(1, 2000) g"
+    )
     row = wait(admin, run(admin, "CREATE INDEX CONCURRENTLY payment_paid_on ON payment (paid_on)")[0])
     assert row["status"] == "succeeded", row
     assert row["detail"]["partitions"] == 2
@@ -119,9 +140,14 @@ def test_concurrent_index_on_a_partitioned_table(act_db):
 
 def test_failed_concurrent_build_leaves_no_invalid_index(act_db):
     su, admin = act_db
-    row = wait(admin, run(admin, "CREATE UNIQUE INDEX CONCURRENTLY booking_venue_unique ON booking (venue_id)")[0])
+    row = wait(
+        admin, run(admin, "CREATE UNIQUE INDEX CONCURRENTLY booking_venue_unique ON booking (venue_id)")[0]
+    )
     assert row["status"] == "failed" and row["sqlstate"] == "23505", row
-    assert row["detail"]["invalid_index_dropped"] == "DROP INDEX CONCURRENTLY IF EXISTS public.booking_venue_unique"
+    assert (
+        row["detail"]["invalid_index_dropped"]
+        == "DROP INDEX CONCURRENTLY IF EXISTS public.booking_venue_unique"
+    )
     assert index_valid(su, "public.booking_venue_unique") is None
 
 
@@ -131,11 +157,15 @@ def test_if_not_exists_on_an_invalid_index_rebuilds_it(act_db):
     with pytest.raises(psycopg.errors.UniqueViolation):
         admin.execute("CREATE UNIQUE INDEX CONCURRENTLY booking_venue ON booking (venue_id)")
     assert index_valid(su, "public.booking_venue") is False
-    row = wait(admin, run(admin, "CREATE INDEX CONCURRENTLY IF NOT EXISTS booking_venue ON booking (venue_id)")[0])
+    row = wait(
+        admin, run(admin, "CREATE INDEX CONCURRENTLY IF NOT EXISTS booking_venue ON booking (venue_id)")[0]
+    )
     assert row["status"] == "succeeded", row
     assert row["detail"]["invalid_index_rebuilt"] == "public.booking_venue"
     assert index_valid(su, "public.booking_venue") is True
-    assert "UNIQUE" not in su.execute("SELECT pg_get_indexdef('public.booking_venue'::regclass)").fetchone()[0]
+    assert (
+        "UNIQUE" not in su.execute("SELECT pg_get_indexdef('public.booking_venue'::regclass)").fetchone()[0]
+    )
 
 
 def test_pending_admin_statements_through_psql_gexec(act_db, cluster, fresh_database):

@@ -4,11 +4,10 @@ concurrent booking write load (pgbench): no client error, no lost row."""
 import subprocess
 import time
 
+import pgcluster
 import psycopg
 import pytest
 from conftest import index_valid, run, wait
-
-import pgcluster
 
 pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
@@ -39,7 +38,8 @@ def test_pg_cron_job_runs_the_queue(act_db, cluster, fresh_database):
 
 
 PGBENCH_SCRIPT = """\\set venue random(1, 50)
-INSERT INTO public.booking (venue_id, guest, event_date) VALUES (:venue, 'load ' || :client_id, date '2026-09-12');
+INSERT INTO public.booking (venue_id, guest, event_date)
+  VALUES (:venue, 'load ' || :client_id, date '2026-09-12');
 """
 
 
@@ -79,7 +79,9 @@ def test_admin_actions_under_a_booking_write_load(act_db, cluster, fresh_databas
         out, err = pgbench.communicate(timeout=300)
     assert pgbench.returncode == 0, err
     assert "number of failed transactions: 0" in out or "failed" not in out, out
-    assert f"number of transactions actually processed: {clients * per_client}/{clients * per_client}" in out, out
+    assert (
+        f"number of transactions actually processed: {clients * per_client}/{clients * per_client}" in out
+    ), out
     assert [o["status"] for o in outcomes] == ["succeeded"] * 3, outcomes
     assert su.execute("SELECT count(*) FROM booking").fetchone()[0] == rows_before + clients * per_client
     assert index_valid(su, "public.booking_load_venue") is True

@@ -27,7 +27,9 @@ def test_event_day_freeze_is_honoured(act_db):
     row = wait(admin, queued)
     assert row["status"] == "refused" and "event day" in row["error"], row
     # An admin forces it with a reason; VACUUM is no DDL and runs on event days.
-    action_id, status = run(admin, "CREATE INDEX booking_guest ON booking (guest)", reason="hotfix #12", force=True)
+    action_id, status = run(
+        admin, "CREATE INDEX booking_guest ON booking (guest)", reason="hotfix #12", force=True
+    )
     assert status == "succeeded"
     row = action(admin, action_id)
     assert row["forced"] is True and row["reason"] == "hotfix #12" and "event day" in row["detail"]["forced"]
@@ -44,14 +46,16 @@ def test_maintenance_window(act_db):
     now = su.execute("SELECT (now() AT TIME ZONE 'UTC')::time").fetchone()[0]
     # A window that ends an hour before now and starts an hour after: now is outside.
     outside = su.execute(
-        "SELECT to_char(%s::time + interval '1 hour', 'HH24:MI') || '-' || to_char(%s::time - interval '1 hour', 'HH24:MI')",
+        "SELECT to_char(%s::time + interval '1 hour', 'HH24:MI') || '-'"
+        " || to_char(%s::time - interval '1 hour', 'HH24:MI')",
         [now, now],
     ).fetchone()[0]
     su.execute("SELECT wedopt.set_setting('act.maintenance_window', %s)", [outside])
     error = refused(admin, "CREATE INDEX ON booking (guest)")
     assert error.sqlstate == "42501" and "outside the maintenance window" in str(error)
     inside = su.execute(
-        "SELECT to_char(%s::time - interval '1 hour', 'HH24:MI') || '-' || to_char(%s::time + interval '1 hour', 'HH24:MI')",
+        "SELECT to_char(%s::time - interval '1 hour', 'HH24:MI') || '-'"
+        " || to_char(%s::time + interval '1 hour', 'HH24:MI')",
         [now, now],
     ).fetchone()[0]
     su.execute("SELECT wedopt.set_setting('act.maintenance_window', %s)", [inside])
@@ -94,9 +98,12 @@ def test_only_admins_call_it_and_nobody_changes_the_log(act_db, connect):
         with pytest.raises(psycopg.errors.InsufficientPrivilege):
             admin.execute(sql)
     # A finished action is never reopened, and an admin records nothing in another role's name.
-    assert admin.execute("SELECT wedopt._action_update(%s, '{\"status\": \"queued\"}')", [action_id]).fetchone()[0] is False
+    assert (
+        admin.execute('SELECT wedopt._action_update(%s, \'{"status": "queued"}\')', [action_id]).fetchone()[0]
+        is False
+    )
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
-        admin.execute("SELECT wedopt._action_record('{\"queued_by\": \"postgres\"}')")
+        admin.execute('SELECT wedopt._action_record(\'{"queued_by": "postgres"}\')')
     with pytest.raises(psycopg.errors.InsufficientPrivilege):
         admin.execute("SELECT wedopt._dispatch_start(1, 10, 10)")
     assert action(admin, action_id)["status"] == "succeeded"
@@ -111,7 +118,12 @@ def test_action_log_survives_pg_dump(act_db, cluster, fresh_database):
     su.execute("SELECT wedopt.set_setting('act.freeze_days', '{}')")
     run(admin, "ANALYZE booking", reason="kept by pg_dump")
     dump = subprocess.run(
-        [str(pgcluster.bindir() / "pg_dump"), "--data-only", "--table=wedopt.action_log", cluster.conninfo(fresh_database)],
+        [
+            str(pgcluster.bindir() / "pg_dump"),
+            "--data-only",
+            "--table=wedopt.action_log",
+            cluster.conninfo(fresh_database),
+        ],
         capture_output=True,
         text=True,
         check=True,

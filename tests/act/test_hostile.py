@@ -11,10 +11,12 @@ from conftest import refused, run
 
 SNAPSHOT = """
     SELECT
-        (SELECT array_agg(c.oid::regclass::text || ':' || c.relkind::text || ':' || coalesce(i.indisvalid::text, '-')
+        (SELECT array_agg(c.oid::regclass::text || ':' || c.relkind::text || ':'
+                          || coalesce(i.indisvalid::text, '-')
                           ORDER BY c.oid)
          FROM pg_class c LEFT JOIN pg_index i ON i.indexrelid = c.oid
-         WHERE c.relnamespace NOT IN ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace, 'wedopt'::regnamespace)
+         WHERE c.relnamespace NOT IN
+             ('pg_catalog'::regnamespace, 'pg_toast'::regnamespace, 'wedopt'::regnamespace)
            AND c.relnamespace::regnamespace::text NOT LIKE 'pg_temp%'),
         (SELECT count(*) FROM public.booking),
         (SELECT array_agg(rolname ORDER BY rolname) FROM pg_roles),
@@ -33,7 +35,7 @@ CORPUS = [
     ("ANALYZE booking /* /* nested */ */; DROP TABLE venue", "nested comment"),
     ("ANALYZE\u00a0booking; DROP TABLE venue", "Unicode no-break space"),
     ("\u2003ANALYZE booking; DROP TABLE venue", "Unicode em space at the start"),
-    ("ANALYZE U&\"b\\006Fooking\"; DROP TABLE venue", "Unicode escape identifier"),
+    ('ANALYZE U&"b\\006Fooking"; DROP TABLE venue', "Unicode escape identifier"),
     ("ANALYZE booking; SELECT E'\\'; DROP TABLE venue; --'", "E'' string with an escaped quote"),
     ("ANALYZE booking; SELECT $x$; DROP TABLE venue; $x$", "dollar quoting"),
     ("ANALYZE b$\u00e9; DROP TABLE venue", "$ inside an identifier then a non-ASCII character"),
@@ -56,7 +58,10 @@ CORPUS = [
     ("CREATE INDEX ON booking (id) WHERE id IN (SELECT 1)", "subquery in the predicate"),
     ("CREATE INDEX ON booking ((guest || now()::text))", "a stable function"),
     ("CREATE INDEX ON booking (id) WHERE random() > 0.5", "a volatile function"),
-    ("CREATE STATISTICS s1 ON (public.side_effect(guest)) FROM booking", "statistics expression with side effects"),
+    (
+        "CREATE STATISTICS s1 ON (public.side_effect(guest)) FROM booking",
+        "statistics expression with side effects",
+    ),
     ("CREATE INDEX ON pg_catalog.pg_class (relname)", "system catalog target"),
     ("VACUUM pg_class", "system catalog, unqualified"),
     ("VACUUM pg_catalog.pg_statistic", "system catalog"),
@@ -116,20 +121,26 @@ def hostile_db(act_db):
 def test_hostile_corpus_is_refused_and_changes_nothing(hostile_db):
     su, admin = hostile_db
     before = su.execute(SNAPSHOT).fetchone()
-    logged_before = su.execute("SELECT count(*) FROM wedopt.action_log WHERE status = 'refused'").fetchone()[0]
+    logged_before = su.execute("SELECT count(*) FROM wedopt.action_log WHERE status = 'refused'").fetchone()[
+        0
+    ]
     for text, why in CORPUS:
         error = refused(admin, text)
         assert error.sqlstate in ("42501", "22023"), (why, text, error.sqlstate, str(error))
         assert str(error).startswith("wedopt: "), (why, str(error))
         assert error.diag.message_hint, (why, text)
-        assert (error.diag.message_detail or "").startswith("Logged as refused: wedopt.action_log id "), (why, text)
+        assert (error.diag.message_detail or "").startswith("Logged as refused: wedopt.action_log id "), (
+            why,
+            text,
+        )
     assert su.execute(SNAPSHOT).fetchone() == before
     assert su.execute("SELECT last_value, is_called FROM public.effects").fetchone() == (1, False)
     logged = su.execute("SELECT count(*) FROM wedopt.action_log WHERE status = 'refused'").fetchone()[0]
     assert logged - logged_before == len(CORPUS)
     # The log says what was asked, by whom, and why it was refused.
     row = su.execute(
-        "SELECT queued_by, reason, sqlstate, error FROM wedopt.action_log WHERE statement = %s", [CORPUS[0][0]]
+        "SELECT queued_by, reason, sqlstate, error FROM wedopt.action_log WHERE statement = %s",
+        [CORPUS[0][0]],
     ).fetchone()
     assert row == ("wedopt_test_admin", "test", "22023", row[3]) and "exactly one statement" in row[3]
 
@@ -147,7 +158,12 @@ def test_nothing_runs_for_a_refused_text_in_a_transaction(hostile_db):
 
 def _generated_corpus():
     """Allowed statements joined to a second one through every separator and trick of the corpus."""
-    firsts = ["ANALYZE booking", "VACUUM (ANALYZE) booking", "CREATE INDEX ON booking (venue_id)", "CLUSTER booking"]
+    firsts = [
+        "ANALYZE booking",
+        "VACUUM (ANALYZE) booking",
+        "CREATE INDEX ON booking (venue_id)",
+        "CLUSTER booking",
+    ]
     seconds = ["DROP TABLE venue", "SELECT 1", "GRANT ALL ON booking TO PUBLIC", "DO $$BEGIN END$$"]
     joins = [
         "; ",

@@ -89,7 +89,8 @@ READ_ONLY = {
         "SELECT wedopt._rebuild_index_statement('CREATE INDEX ON t (a)', 'i', 'public', 't', true, false)"
     ),
     "wedopt._resolve_admin_statement(text,text)": (
-        "SELECT * FROM wedopt._resolve_admin_statement('CREATE INDEX ON public.booking (lower(status))', 'public')"
+        "SELECT * FROM wedopt._resolve_admin_statement("
+        "'CREATE INDEX ON public.booking (lower(status))', 'public')"
     ),
     "wedopt.pending_admin_statements()": "SELECT * FROM wedopt.pending_admin_statements()",
 }
@@ -110,7 +111,9 @@ WRITES = {
     "wedopt.set_setting(text,text)": "SELECT wedopt.set_setting('observe.sequence_warn_pct', '85')",
     "wedopt.snapshot_stats()": "SELECT * FROM wedopt.snapshot_stats()",
     "wedopt.unregister_integrity_check(text)": "SELECT wedopt.unregister_integrity_check('x')",
-    "wedopt.execute_admin_sql(text,text,boolean)": "SELECT * FROM wedopt.execute_admin_sql('ANALYZE public.booking')",
+    "wedopt.execute_admin_sql(text,text,boolean)": (
+        "SELECT * FROM wedopt.execute_admin_sql('ANALYZE public.booking')"
+    ),
 }
 
 # Internal pieces that write, reached only through a guarded function above: on a standby
@@ -119,10 +122,10 @@ INTERNAL_WRITES = {
     "wedopt._action_claim(bigint)": "SELECT wedopt._action_claim(1)",
     "wedopt._action_finish(bigint)": "SELECT wedopt._action_finish(1)",
     "wedopt._action_log_insert(jsonb)": (
-        "SELECT wedopt._action_log_insert('{\"queued_by\": \"postgres\", \"session_user_name\": \"postgres\","
-        " \"statement\": \"x\", \"mode\": \"refused\", \"status\": \"refused\"}')"
+        'SELECT wedopt._action_log_insert(\'{"queued_by": "postgres", "session_user_name": "postgres",'
+        ' "statement": "x", "mode": "refused", "status": "refused"}\')'
     ),
-    "wedopt._action_record(jsonb,boolean)": "SELECT wedopt._action_record('{\"queued_by\": \"postgres\"}')",
+    "wedopt._action_record(jsonb,boolean)": 'SELECT wedopt._action_record(\'{"queued_by": "postgres"}\')',
     "wedopt._dispatch_pending()": "SELECT wedopt._dispatch_pending()",
     "wedopt._execute_admin_sql(text,text,boolean,text)": (
         "SELECT * FROM wedopt._execute_admin_sql('ANALYZE public.booking', NULL, false, 'public')"

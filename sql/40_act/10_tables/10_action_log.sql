@@ -17,7 +17,7 @@ CREATE TABLE @extschema@.action_log (
     target_oid oid,
     table_oid oid,
     mode text NOT NULL CHECK (mode IN ('immediate', 'dispatched', 'refused')),
-    steps text [] NOT NULL DEFAULT '{}',
+    steps text[] NOT NULL DEFAULT '{}',
     step_no integer NOT NULL DEFAULT 1,
     attempts integer NOT NULL DEFAULT 0,
     cleanup text,

@@ -5,8 +5,8 @@
 CREATE OR REPLACE FUNCTION @extschema@._resolve_admin_statement(
     p_sql text,
     p_search_path text,
-    OUT relids oid [],
-    OUT function_oids oid [],
+    OUT relids oid[],
+    OUT function_oids oid[],
     OUT has_subquery boolean,
     OUT rebuilt_clause text
 )

@@ -16,7 +16,7 @@ CREATE OR REPLACE FUNCTION @extschema@._admin_plan(
     OUT target_oid oid,
     OUT table_oid oid,
     OUT mode text,
-    OUT steps text [],
+    OUT steps text[],
     OUT detail jsonb
 )
 RETURNS record

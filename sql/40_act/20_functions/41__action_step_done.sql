@@ -1,6 +1,6 @@
 -- The outcome of a step run by the dispatcher: go on (0), retry after a backoff (ms), or stop (-1).
--- A lock timeout (or a deadlock the server broke) is retried up to act.lock_retries times; a failed concurrent build's INVALID index
--- is dropped (the clean-up step) before the action is marked failed.
+-- A lock timeout (or a deadlock the server broke) is retried up to act.lock_retries times; a failed
+-- concurrent build's INVALID index is dropped (the clean-up step) before the action is marked failed.
 CREATE OR REPLACE FUNCTION @extschema@._action_step_done(
     p_action_id bigint,
     p_step_no integer,

@@ -35,7 +35,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@.wait_for_action(bigint, interval, text, text) IS
+COMMENT ON PROCEDURE @extschema@.wait_for_action (bigint, interval, text, text) IS
 'wedopt: CALL wedopt.wait_for_action(id, timeout) waits (outside a transaction block) until a queued '
 'action has finished or the timeout passed; returns its status and error';
 
