@@ -20,6 +20,6 @@ COMMENT ON FUNCTION @extschema@.execute_admin_sql(text, text, boolean) IS
 'CLUSTER) on an object the caller owns, as the caller, decided from PostgreSQL''s parse tree; anything '
 'else is refused (42501/22023) and logged. VACUUM and CONCURRENTLY are queued and run at top level by '
 'the dispatcher once the caller commits. Returns the action id and status (see wedopt.action_log, '
-'doc/act.md)';
+'doc/act.md). Runs the caller''s SQL, so it reads the caller''s search_path (no SET clause)';
 
 GRANT EXECUTE ON FUNCTION @extschema@.execute_admin_sql(text, text, boolean) TO wedopt_admin;

@@ -28,7 +28,7 @@ BEGIN
     LOOP
         SELECT a.status, a.error INTO status, error FROM @extschema@.action_log AS a
         WHERE a.id OPERATOR(pg_catalog.=) action_id;
-        EXIT WHEN status NOT IN ('queued', 'running') OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>) v_deadline;
+        EXIT WHEN NOT status OPERATOR(pg_catalog.=) ANY ('{queued,running}'::text []) OR pg_catalog.clock_timestamp() OPERATOR(pg_catalog.>) v_deadline;
         COMMIT;
         PERFORM pg_catalog.pg_sleep(0.05);
     END LOOP;
@@ -37,6 +37,7 @@ $$;
 
 COMMENT ON PROCEDURE @extschema@.wait_for_action (bigint, interval, text, text) IS
 'wedopt: CALL wedopt.wait_for_action(id, timeout) waits (outside a transaction block) until a queued '
-'action has finished or the timeout passed; returns its status and error';
+'action has finished or the timeout passed; returns its status and error. Commits between polls, so '
+'it takes no SET search_path (a procedure with one cannot COMMIT) and qualifies every name';
 
 GRANT EXECUTE ON PROCEDURE @extschema@.wait_for_action(bigint, interval, text, text) TO wedopt_admin;
