@@ -154,6 +154,7 @@ NOT_CALLED = {
     "wedopt._action_step_done(bigint,integer,boolean,text,text)": "called by the dispatcher worker",
     "wedopt._action_update(bigint,jsonb)": "called by the dispatcher and _action_claim/_finish",
     "wedopt._dispatch_start(bigint,oid,oid)": "starts a dispatcher worker (execute_admin_sql on the primary)",
+    "wedopt.wait_for_action(bigint,interval,text,text)": "a procedure polling an action id (tests/act)",
 }
 
 # Read-only functions of other areas that do not work on a standby yet: {signature: cause}.
