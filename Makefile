@@ -25,7 +25,7 @@ REAPPLY_SQL = build/wedopt--$(WEDOPT_VERSION)--$(WEDOPT_VERSION)-reapply.sql
 # "wedopt": a wedopt.so in the repository root would shadow the Python package wedopt for any
 # Python started there (python -m demo.run, the demo tests put the root on sys.path).
 MODULE_big = wedopt_c
-OBJS = src/audit_trigger.o src/parse_statements.o
+OBJS = src/audit_trigger.o src/parse_statements.o src/admin_sql.o src/dispatcher.o
 
 DATA_built = extension/wedopt.control $(BUILT_SQL) $(UPGRADES)
 DATA = $(RELEASED)

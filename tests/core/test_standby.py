@@ -91,6 +91,24 @@ READ_ONLY = {
         "SELECT * FROM wedopt.recommend_indexes_for_workload("
         "'{SELECT * FROM public.booking WHERE venue_id = 7}')"
     ),
+    # act (sql/40_act): the checks and helpers that only read.
+    "wedopt._act_lock_timeout()": "SELECT wedopt._act_lock_timeout()",
+    "wedopt._action_figures(oid)": "SELECT wedopt._action_figures('public.booking'::regclass)",
+    "wedopt._action_index_of_step(text)": (
+        "SELECT wedopt._action_index_of_step('CREATE INDEX x ON public.booking (id)')"
+    ),
+    "wedopt._admin_guard_rails(timestamp with time zone)": "SELECT wedopt._admin_guard_rails()",
+    "wedopt._admin_plan(text,text,boolean,text)": (
+        "SELECT * FROM wedopt._admin_plan('ANALYZE public.booking', 'public')"
+    ),
+    "wedopt._rebuild_index_statement(text,text,text,text,boolean,boolean)": (
+        "SELECT wedopt._rebuild_index_statement('CREATE INDEX ON t (a)', 'i', 'public', 't', true, false)"
+    ),
+    "wedopt._resolve_admin_statement(text,text)": (
+        "SELECT * FROM wedopt._resolve_admin_statement("
+        "'CREATE INDEX ON public.booking (lower(status))', 'public')"
+    ),
+    "wedopt.pending_admin_statements()": "SELECT * FROM wedopt.pending_admin_statements()",
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.
@@ -109,11 +127,25 @@ WRITES = {
     "wedopt.set_setting(text,text)": "SELECT wedopt.set_setting('observe.sequence_warn_pct', '85')",
     "wedopt.snapshot_stats()": "SELECT * FROM wedopt.snapshot_stats()",
     "wedopt.unregister_integrity_check(text)": "SELECT wedopt.unregister_integrity_check('x')",
+    "wedopt.execute_admin_sql(text,text,boolean)": (
+        "SELECT * FROM wedopt.execute_admin_sql('ANALYZE public.booking')"
+    ),
 }
 
 # Internal pieces that write, reached only through a guarded function above: on a standby
 # they fail with 25006 too (the server's own read-only error or the guard's).
 INTERNAL_WRITES = {
+    "wedopt._action_claim(bigint)": "SELECT wedopt._action_claim(1)",
+    "wedopt._action_finish(bigint)": "SELECT wedopt._action_finish(1)",
+    "wedopt._action_log_insert(jsonb)": (
+        'SELECT wedopt._action_log_insert(\'{"queued_by": "postgres", "session_user_name": "postgres",'
+        ' "statement": "x", "mode": "refused", "status": "refused"}\')'
+    ),
+    "wedopt._action_record(jsonb,boolean)": 'SELECT wedopt._action_record(\'{"queued_by": "postgres"}\')',
+    "wedopt._dispatch_pending()": "SELECT wedopt._dispatch_pending()",
+    "wedopt._execute_admin_sql(text,text,boolean,text)": (
+        "SELECT * FROM wedopt._execute_admin_sql('ANALYZE public.booking', NULL, false, 'public')"
+    ),
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
     "wedopt._audit_create_triggers(regclass,regclass[],boolean)": (
         "SELECT wedopt._audit_create_triggers('public.booking', NULL, false)"
@@ -133,6 +165,12 @@ NOT_CALLED = {
     "wedopt._audit_sql_drop()": "an event trigger function",
     "wedopt._audit_trigger()": "a trigger function",
     "wedopt._raise_clean(text,text,text,text)": "raises the error it is given, by design",
+    "wedopt._action_log_autonomous(text)": "starts a background worker that writes on the primary",
+    "wedopt._action_next_step(bigint)": "called by the dispatcher worker, on the primary only",
+    "wedopt._action_step_done(bigint,integer,boolean,text,text)": "called by the dispatcher worker",
+    "wedopt._action_update(bigint,jsonb)": "called by the dispatcher and _action_claim/_finish",
+    "wedopt._dispatch_start(bigint,oid,oid)": "starts a dispatcher worker (execute_admin_sql on the primary)",
+    "wedopt.wait_for_action(bigint,interval,text,text)": "a procedure polling an action id (tests/act)",
 }
 
 # Read-only functions of other areas that do not work on a standby yet: {signature: cause}.
