@@ -4,7 +4,8 @@ new one that is not classified here fails the test."""
 
 import psycopg
 import pytest
-from pgcluster import STANDBY_NAME, wait_for_replay
+
+from harness import STANDBY_NAME, wait_for_replay
 
 pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
