@@ -58,9 +58,7 @@ def test_schedule_and_unschedule_exactly_wedopts_jobs(cron_db, pg_cron):
     assert {j["jobid"] for j in pg_cron.jobs()} == {j["jobid"] for j in jobs.values()}
     # A changed schedule is put back.
     with pg_cron.connect() as conn:
-        conn.execute(
-            "UPDATE cron.job SET schedule = '0 0 * * *' WHERE jobname = %s", [names["check-alerts"]]
-        )
+        conn.execute("UPDATE cron.job SET schedule = '0 0 * * *' WHERE jobname = %s", [names["check-alerts"]])
     fixed = {r[0]: r[2] for r in db.execute("SELECT * FROM wedopt.schedule_jobs()").fetchall()}
     assert fixed[names["check-alerts"]] == "updated"
     removed = db.execute("SELECT jobname FROM wedopt.unschedule_jobs()").fetchall()
