@@ -113,7 +113,7 @@ DEV_TOOLS = tools/ensure-deps.sh
 deps:
 	@$(DEV_TOOLS)
 
-PY_DIRS = $(wildcard python tests bench demo tools)
+PY_DIRS = $(wildcard python harness tests bench demo tools)
 lint: deps
 	$(VENV)/bin/ruff check $(PY_DIRS)
 	$(VENV)/bin/ruff format --check $(PY_DIRS)

@@ -18,8 +18,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 
-import pgcluster  # tests/ is on sys.path: bench.run puts it there before importing this module
-
+import harness
 from bench.bench_audit import FILL, ROW_LEVEL, UPDATE, make_table
 from bench.run import Result, Server
 
@@ -91,7 +90,7 @@ def _instructions(server: Server, dbname: str, script: str) -> int:
         "valgrind",
         "--tool=callgrind",
         "--callgrind-out-file=/dev/null",
-        str(pgcluster.bindir() / "postgres"),
+        str(harness.bindir() / "postgres"),
         "--single",
         "-D",
         str(cluster.datadir),
@@ -99,9 +98,7 @@ def _instructions(server: Server, dbname: str, script: str) -> int:
         "shared_preload_libraries=",
         dbname,
     ]
-    out = subprocess.run(
-        pgcluster._as_postgres(cmd), input=script, capture_output=True, text=True, check=True
-    )
+    out = subprocess.run(harness.as_postgres(cmd), input=script, capture_output=True, text=True, check=True)
     for line in out.stderr.splitlines():
         if "Collected :" in line:
             return int(line.rsplit(":", 1)[1])

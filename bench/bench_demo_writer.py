@@ -5,7 +5,8 @@ import os
 import re
 import subprocess
 
-from bench.run import Result, Server, pgcluster
+import harness
+from bench.run import Result, Server
 from demo import data, measure
 
 TITLE = "demo writer (pgbench, 2 clients): tps without secondary indexes vs with the reference indexes"
@@ -16,7 +17,7 @@ SECONDS = int(os.environ.get("WEDOPT_BENCH_WRITER_SECONDS", "10"))
 def pgbench(server: Server, dbname: str) -> tuple[float, float]:
     """(tps, average latency ms) of a SECONDS-long run."""
     result = subprocess.run(
-        [str(pgcluster.bindir() / "pgbench"), "-n", "-f", str(data.DEMO_DIR / "writer.sql")]
+        [str(harness.bindir() / "pgbench"), "-n", "-f", str(data.DEMO_DIR / "writer.sql")]
         + ["-c", "2", "-j", "2", "-T", str(SECONDS), dbname],
         env=server.cluster.env(),
         capture_output=True,

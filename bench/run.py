@@ -23,9 +23,9 @@ from pathlib import Path
 
 import psycopg
 
+import harness
+
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-import pgcluster  # noqa: E402
 
 RESULTS = ROOT / "bench" / "results"
 
@@ -40,7 +40,7 @@ class Result:
 
 @dataclass
 class Server:
-    cluster: pgcluster.Cluster
+    cluster: harness.Cluster
 
     def new_database(self, with_wedopt: bool = True) -> str:
         name = f"bench_{uuid.uuid4().hex[:8]}"
@@ -90,7 +90,7 @@ def main(argv: list[str] | None = None) -> int:
     if unknown:
         parser.error(f"unknown benchmark(s) {unknown}; available: {available()}")
     RESULTS.mkdir(parents=True, exist_ok=True)
-    cluster = pgcluster.create_cluster()
+    cluster = harness.create_cluster()
     try:
         server = Server(cluster)
         for name in names:

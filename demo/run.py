@@ -9,7 +9,6 @@ from __future__ import annotations
 import argparse
 import datetime
 import json
-import os
 import re
 import shlex
 import shutil
@@ -20,12 +19,11 @@ from pathlib import Path
 
 import psycopg
 
+import harness
 from demo import data, measure
 from demo.report import Report, fetch, shorten
 
 ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
-import pgcluster  # noqa: E402
 
 DBNAME = "wedding_demo"
 DEFAULT_REPORT = ROOT / "demo" / "report.txt"
@@ -381,7 +379,7 @@ def section_lint(report: Report, conn, queries) -> None:
             report.line(f"  {name:<24} {r['code']:<26} {r['severity']:>3}  {shorten(r['message'], 70)}")
 
 
-def run_demo(report: Report, cluster: pgcluster.Cluster, args: argparse.Namespace) -> None:
+def run_demo(report: Report, cluster: harness.Cluster, args: argparse.Namespace) -> None:
     with psycopg.connect(cluster.conninfo(), autocommit=True) as conn:
         conn.execute(f"CREATE DATABASE {DBNAME}")
     with psycopg.connect(cluster.conninfo(DBNAME), autocommit=True) as conn:
@@ -407,15 +405,13 @@ def run_demo(report: Report, cluster: pgcluster.Cluster, args: argparse.Namespac
         section_lint(report, conn, queries)
 
 
-def keep_running(report: Report, cluster: pgcluster.Cluster) -> None:
+def keep_running(report: Report, cluster: harness.Cluster) -> None:
     """Hand the cluster over to the user: later test runs reap clusters whose owner process
     is gone, so the owner becomes the postmaster itself."""
     postmaster = (cluster.datadir / "postmaster.pid").read_text().splitlines()[0]
     (cluster.root / "owner.pid").write_text(postmaster)
-    psql = shutil.which("psql") or str(pgcluster.bindir() / "psql")
-    pg_ctl = [str(pgcluster.bindir() / "pg_ctl"), "-D", str(cluster.datadir), "-m", "fast", "stop"]
-    if os.geteuid() == 0:
-        pg_ctl = ["runuser", "-u", "postgres", "--", *pg_ctl]
+    psql = shutil.which("psql") or str(harness.bindir() / "psql")
+    pg_ctl = cluster.stop_command()
     report.section("The server keeps running")
     report.line(f"  connect: {psql} {shlex.quote(cluster.conninfo(DBNAME))}")
     report.line(f"  stop:    {shlex.join(pg_ctl)} && rm -rf {shlex.quote(str(cluster.root))}")
@@ -430,7 +426,7 @@ def main(argv: list[str] | None = None) -> int:
     signal.signal(signal.SIGTERM, _terminate)
     report = Report()
     started = time.monotonic()
-    cluster = pgcluster.create_cluster()
+    cluster = harness.create_cluster()
     kept = False
     try:
         run_demo(report, cluster, args)

@@ -5,18 +5,15 @@ from __future__ import annotations
 
 import os
 import re
-import sys
 import uuid
 from pathlib import Path
 
 import psycopg
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "python"))
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+import harness
 
-import pgcluster  # noqa: E402
+ROOT = Path(__file__).resolve().parent.parent
 
 # WEDOPT_TEST_BACKEND=docker: local_only tests are skipped there, and the summary counts them.
 pytest_plugins = ["docker_backend"]
@@ -40,12 +37,12 @@ def cluster():
     """The session's PostgreSQL: a local initdb cluster, or a container with
     WEDOPT_TEST_BACKEND=docker. Always stopped at the end, also when tests fail."""
     if os.environ.get("WEDOPT_TEST_BACKEND") == "docker":
-        from docker_backend import docker_cluster
+        from harness.docker import docker_cluster
 
         with docker_cluster(ROOT) as server:
             yield server
         return
-    server = pgcluster.create_cluster()
+    server = harness.create_cluster()
     try:
         yield server
     finally:
@@ -56,13 +53,35 @@ def cluster():
 def standby(cluster):
     """A hot standby streaming from the session's cluster (pg_basebackup, its own port), built
     only when a test asks for it; stopped and removed at the end."""
-    if not isinstance(cluster, pgcluster.Cluster):
+    if not isinstance(cluster, harness.Cluster):
         pytest.skip("a streaming standby needs the local cluster backend")
-    server = pgcluster.create_standby(cluster)
+    server = harness.create_standby(cluster)
     try:
         yield server
     finally:
         server.destroy()
+
+
+@pytest.fixture
+def pg_cron(cluster, fresh_database):
+    """harness.PgCron for the test's database: pg_cron created in cron.database_name ('postgres'),
+    schedule(name, command) a job that runs in the test database, wait_for_run(jobid) for its
+    row of cron.job_run_details. The database's jobs are removed after the test."""
+    cron = harness.PgCron(cluster, fresh_database)
+    try:
+        yield cron
+    finally:
+        cron.unschedule_all()
+
+
+@pytest.fixture
+def partman(db):
+    """pg_partman created in schema partman of the test database; its version. Skips, naming
+    the Debian package, when the server has no pg_partman."""
+    try:
+        return harness.create_partman(db)
+    except harness.PartmanUnavailable as exc:
+        pytest.skip(str(exc))
 
 
 def _admin_connect(cluster, dbname="postgres"):

@@ -4,10 +4,11 @@ import json
 import subprocess
 import threading
 
-import pgcluster
 import psycopg
 import pytest
 from expect import clean_error, sql_error
+
+import harness
 
 GUEST = """
 CREATE TABLE public.guest (
@@ -448,7 +449,7 @@ def test_retention_drops_old_partitions_only(guest):
 def test_audit_rows_and_config_survive_dump_and_restore(
     guest, cluster, fresh_database, empty_database, tmp_path
 ):
-    bindir = pgcluster.bindir()
+    bindir = harness.bindir()
     guest.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
     guest.execute("UPDATE guest SET full_name = 'B'")
     dump = tmp_path / "db.dump"

@@ -5,7 +5,8 @@ import uuid
 
 import psycopg
 import pytest
-from pgcluster import bindir
+
+from harness import bindir
 
 
 @pytest.mark.local_only

@@ -8,11 +8,12 @@ import sys
 import time
 from pathlib import Path
 
-import pgcluster
 import pytest
 
+import harness
+
 ROOT = Path(__file__).resolve().parents[2]
-# These prove the local harness (pgcluster); tests/docker/ proves the docker backend's.
+# These prove the local harness (harness/cluster.py); tests/docker/ proves the docker backend's.
 pytestmark = pytest.mark.local_only
 
 
@@ -47,8 +48,8 @@ def test_cluster_is_removed_after_a_failing_test():
 @pytest.mark.slow
 def test_cluster_of_a_killed_run_is_reaped_by_the_next():
     code = (
-        "import sys, time; sys.path.insert(0, 'tests'); import pgcluster; "
-        "c = pgcluster.create_cluster(); print(c.root, flush=True); time.sleep(600)"
+        "import time; import harness; "
+        "c = harness.create_cluster(); print(c.root, flush=True); time.sleep(600)"
     )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)
     root = Path(child.stdout.readline().strip())
@@ -58,7 +59,7 @@ def test_cluster_of_a_killed_run_is_reaped_by_the_next():
         os.kill(child.pid, signal.SIGKILL)
         child.wait()
     assert root.exists()  # nothing cleaned up after a SIGKILL...
-    pgcluster.reap_stale_clusters()  # ...until the next run starts
+    harness.reap_stale_clusters()  # ...until the next run starts
     deadline = time.monotonic() + 10
     while postmaster_running(root) and time.monotonic() < deadline:
         time.sleep(0.2)

@@ -9,9 +9,10 @@ import sys
 import zipfile
 from pathlib import Path
 
-import pgcluster
 import psycopg
 import pytest
+
+import harness
 
 ROOT = Path(__file__).resolve().parents[2]
 SEMVER = re.compile(r"^\d+\.\d+\.\d+(-[0-9A-Za-z.-]+)?$")
@@ -65,7 +66,7 @@ def test_dist_zip_has_one_top_folder_and_the_sources(dist_zip):
 def test_pgxn_install_of_the_zip_then_create_extension(dist_zip, cluster, empty_database):
     pgxn = Path(sys.executable).parent / "pgxn"
     # the pg_config of the server the tests run (PG_CONFIG), not whichever is first on PATH
-    env = dict(os.environ, PATH=f"{pgcluster.bindir()}:{os.environ['PATH']}")
+    env = dict(os.environ, PATH=f"{harness.bindir()}:{os.environ['PATH']}")
     result = subprocess.run(
         # --sudo env: pgxn refuses when pg_config's libdir is not writable, as in a private
         # copy of the server that has none; `env` runs make as the same user, no sudo needed.

@@ -12,7 +12,8 @@ from pathlib import Path
 import psycopg
 import pytest
 from catalog_snapshot import differences, snapshot
-from pgcluster import PG_CONFIG
+
+from harness import PG_CONFIG
 
 ROOT = Path(__file__).resolve().parents[2]
 # The server the tests run (PG_CONFIG), not whichever pg_config is first on PATH.

@@ -2,16 +2,10 @@
 
 from __future__ import annotations
 
-import sys
 import uuid
-from pathlib import Path
 
 import psycopg
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
-if str(ROOT) not in sys.path:
-    sys.path.insert(0, str(ROOT))
 
 TINY_SCALE = 0.05  # 500 weddings, about 5,000 bookings: loads in about a second
 

@@ -3,9 +3,9 @@
 import subprocess
 from pathlib import Path
 
-import pgcluster
 import pytest
 
+import harness
 from demo import measure
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -53,7 +53,7 @@ def test_writer_script_runs_under_pgbench(cluster, demo_db, demo_database):
     )
     started_on, started_at = demo_db.execute("SELECT current_date, clock_timestamp()").fetchone()
     result = subprocess.run(
-        [str(pgcluster.bindir() / "pgbench"), "-n", "-f", str(ROOT / "demo/writer.sql"), "-c", "2", "-t", "5"]
+        [str(harness.bindir() / "pgbench"), "-n", "-f", str(ROOT / "demo/writer.sql"), "-c", "2", "-t", "5"]
         + [demo_database],
         env=cluster.env(),
         capture_output=True,

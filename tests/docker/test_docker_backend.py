@@ -9,9 +9,10 @@ import sys
 import time
 from pathlib import Path
 
-import docker_backend
-import pgcluster
 import pytest
+
+import harness
+from harness import docker as docker_backend
 
 ROOT = Path(__file__).resolve().parents[2]
 needs_docker = pytest.mark.skipif(
@@ -39,7 +40,7 @@ def test_the_server_is_the_containers_with_the_harness_settings(cluster, db):
     assert db.execute("SHOW data_directory").fetchone()[0] == "/var/lib/postgresql/data"
     # The container's own address, not a socket on this host.
     assert db.execute("SELECT inet_server_addr() IS NOT NULL").fetchone()[0]
-    for name, value in pgcluster.SERVER_SETTINGS.items():
+    for name, value in harness.SERVER_SETTINGS.items():
         if name not in docker_backend.LOCAL_ONLY_SETTINGS:
             assert db.execute("SELECT current_setting(%s)", [name]).fetchone()[0] == value.strip("'"), name
     version = db.execute("SELECT extversion FROM pg_extension WHERE extname = 'wedopt'").fetchone()[0]
@@ -71,8 +72,8 @@ def test_the_container_is_removed_after_a_failing_run():
 @needs_docker
 def test_the_container_of_a_killed_run_is_reaped_by_the_next():
     code = (
-        "import sys, time; from pathlib import Path; sys.path.insert(0, 'tests'); import docker_backend\n"
-        "with docker_backend.docker_cluster(Path.cwd()) as s:\n"
+        "import time; from pathlib import Path; from harness.docker import docker_cluster\n"
+        "with docker_cluster(Path.cwd()) as s:\n"
         "    print(s.container_id, flush=True); time.sleep(600)\n"
     )
     child = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, stdout=subprocess.PIPE, text=True)

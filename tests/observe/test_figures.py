@@ -1,9 +1,10 @@
 """The figures functions on a real server: each provoked condition shows up in them."""
 
-import pgcluster
 import pytest
 from expect import clean_error, sql_error
 from observe_helpers import Background, flush_stats, pid_of, wait_until
+
+import harness
 
 
 def as_dicts(conn, sql, params=None):
@@ -112,10 +113,11 @@ def test_slow_queries_from_pg_stat_statements(connect):
 @pytest.mark.slow
 @pytest.mark.local_only
 def test_slow_queries_error_when_pg_stat_statements_is_not_loaded():
-    import pgcluster
     import psycopg
 
-    server = pgcluster.create_cluster({"shared_preload_libraries": "''"})
+    import harness
+
+    server = harness.create_cluster({"shared_preload_libraries": "''"})
     try:
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
             conn.execute("CREATE EXTENSION wedopt CASCADE")
@@ -238,7 +240,7 @@ def test_sequence_exhaustion_sees_int_column_fed_by_bigint_sequence(db):
 def test_replication_status_and_slots(db):
     # The harness's own standby (tests/core/test_standby.py) may be streaming from this server.
     status = as_dicts(db, "SELECT * FROM wedopt.get_replication_status()")
-    assert [r for r in status if r["peer"] != pgcluster.STANDBY_NAME] == []
+    assert [r for r in status if r["peer"] != harness.STANDBY_NAME] == []
     db.execute("SELECT pg_create_physical_replication_slot('wedopt_test_slot', true)")
     try:
         db.execute("SELECT pg_switch_wal()")
