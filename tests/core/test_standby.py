@@ -88,6 +88,14 @@ WRITES = {
     "wedopt.disable_audit(regclass)": "SELECT wedopt.disable_audit('public.booking')",
     "wedopt.enable_audit(regclass,text[],boolean)": "SELECT wedopt.enable_audit('public.venue')",
     "wedopt.maintain_audit_log(boolean)": "SELECT * FROM wedopt.maintain_audit_log()",
+    "wedopt.create_partition_set(regclass,name,interval,integer,interval,boolean,name,text,"
+    "timestamp with time zone)": (
+        "SELECT * FROM wedopt.create_partition_set('public.booking', 'event_date', '1 day')"
+    ),
+    "wedopt.drop_partition_set(regclass)": "SELECT wedopt.drop_partition_set('public.booking')",
+    "wedopt.run_maintenance(regclass,boolean,timestamp with time zone)": (
+        "SELECT * FROM wedopt.run_maintenance()"
+    ),
     "wedopt.register_integrity_check(regclass,text,text,text,text[],text)": (
         "SELECT wedopt.register_integrity_check('public.booking', 'venue_id', 'event_date')"
     ),

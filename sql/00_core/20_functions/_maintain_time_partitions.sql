@@ -127,9 +127,7 @@ BEGIN
                 BEGIN
                     EXECUTE pg_catalog.format('CREATE TABLE %I.%I PARTITION OF %s DEFAULT', v_schema, v_name, p_parent);
                     v_default := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
-                    IF v_owner <> current_user THEN
-                        EXECUTE pg_catalog.format('ALTER TABLE %s OWNER TO %I', v_default, v_owner);
-                    END IF;
+                    PERFORM @extschema@._propagate_partition(p_parent, v_default, v_owner, v_replident::text);
                     EXIT;
                 EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
                     EXIT WHEN v_try = v_retries;
@@ -204,7 +202,14 @@ BEGIN
         FOR v_try IN 1..v_retries LOOP
             BEGIN
                 -- Parent first, then the default partition: the order every insert takes them.
-                EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', p_parent);
+                -- With a default partition the parent is locked ACCESS EXCLUSIVE (as CREATE TABLE
+                -- PARTITION OF would): an insert routed by the old partition list would otherwise
+                -- reach the default after the ATTACH and fail its new constraint, and a read could
+                -- miss the rows being moved. Without one, SHARE UPDATE EXCLUSIVE lets both run on.
+                EXECUTE pg_catalog.format(
+                    'LOCK TABLE %s IN %s MODE', p_parent,
+                    CASE WHEN v_default IS NULL THEN 'SHARE UPDATE EXCLUSIVE' ELSE 'ACCESS EXCLUSIVE' END
+                );
                 v_rows := 0;
                 IF v_default IS NOT NULL THEN
                     EXECUTE pg_catalog.format('LOCK TABLE %s IN ACCESS EXCLUSIVE MODE', v_default);
