@@ -63,9 +63,11 @@ def test_partitions_are_judged_by_bounds_not_names(db):
     db.execute("CREATE TABLE public.hist (ts timestamptz NOT NULL) PARTITION BY RANGE (ts)")
     name = db.execute("SELECT 'hist_p' || to_char(now() AT TIME ZONE 'UTC', 'YYYYMMDD')").fetchone()[0]
     db.execute(
-        f"CREATE TABLE public.{name} PARTITION OF public.hist FOR VALUES FROM ('2001-01-01') TO ('2001-01-02')"
+        f"CREATE TABLE public.{name} PARTITION OF public.hist "
+        "FOR VALUES FROM ('2001-01-01') TO ('2001-01-02')"
     )
     db.execute("SELECT * FROM wedopt._ensure_time_partitions('public.hist', '1 day', 0)")
     db.execute("INSERT INTO public.hist VALUES (now())")
-    where = db.execute("SELECT tableoid::regclass::text FROM public.hist WHERE ts > '2002-01-01'").fetchone()[0]
+    where = "SELECT tableoid::regclass::text FROM public.hist WHERE ts > '2002-01-01'"
+    where = db.execute(where).fetchone()[0]
     assert where not in ("public.hist_default", f"public.{name}")
