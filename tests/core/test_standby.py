@@ -122,7 +122,7 @@ INTERNAL_WRITES = {
         "SELECT * FROM wedopt._ensure_time_partitions('wedopt.table_stats_history', '1 day', 2, '30 days')"
     ),
     "wedopt._maintain_time_partitions(regclass,interval,integer,interval,boolean,name,boolean,"
-    "timestamp with time zone,boolean,integer)": (
+    "timestamp with time zone,boolean,integer,jsonb)": (
         "SELECT * FROM wedopt._maintain_time_partitions('wedopt.table_stats_history', '1 day', 2)"
     ),
     "wedopt._propagate_partition(regclass,regclass,name,text)": (

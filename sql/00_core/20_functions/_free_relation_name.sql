@@ -16,8 +16,9 @@ AS $$
                 ELSE p_name OPERATOR(pg_catalog.||) '_' OPERATOR(pg_catalog.||) g.i::text
             END
     ) AS n (name)
+    -- generate_series yields in order: the first free name stops the scan (no ORDER BY, which
+    -- would look up all 1000 names first).
     WHERE pg_catalog.to_regclass(pg_catalog.format('%I.%I', p_schema, n.name)) IS NULL
-    ORDER BY g.i
     LIMIT 1
 $$;
 

@@ -11,7 +11,8 @@ CREATE OR REPLACE FUNCTION @extschema@._maintain_time_partitions(
     p_create_default boolean DEFAULT TRUE,
     p_now timestamptz DEFAULT NULL,
     p_dry_run boolean DEFAULT FALSE,
-    p_max_create integer DEFAULT NULL
+    p_max_create integer DEFAULT NULL,
+    p_settings jsonb DEFAULT NULL
 )
 RETURNS TABLE (action text, partition_name text, range_from timestamptz, range_to timestamptz, row_count bigint)
 LANGUAGE plpgsql
@@ -38,6 +39,7 @@ DECLARE
     v_past timestamptz[];
     v_bounds_lo timestamptz[];
     v_bounds_hi timestamptz[];
+    v_bounds_rel regclass[];
     v_default regclass;
     v_name text;
     v_new regclass;
@@ -50,11 +52,13 @@ DECLARE
     v_moved bigint;
     v_n bigint;
     v_blocks bigint;
-    v_batch integer := @extschema@.get_setting('partition.move_batch_blocks')::integer;
-    v_max_rows bigint := @extschema@.get_setting('partition.move_max_rows')::bigint;
-    v_retries integer := @extschema@.get_setting('partition.lock_retries')::integer;
+    v_batch integer := coalesce(p_settings ->> 'partition.move_batch_blocks', @extschema@.get_setting('partition.move_batch_blocks'))::integer;
+    v_max_rows bigint := coalesce(p_settings ->> 'partition.move_max_rows', @extschema@.get_setting('partition.move_max_rows'))::bigint;
+    v_retries integer := coalesce(p_settings ->> 'partition.lock_retries', @extschema@.get_setting('partition.lock_retries'))::integer;
     v_timeout text := (
-        pg_catalog.date_part('epoch', @extschema@.get_setting('partition.lock_timeout')::interval) * 1000
+        pg_catalog.date_part('epoch', coalesce(
+            p_settings ->> 'partition.lock_timeout', @extschema@.get_setting('partition.lock_timeout')
+        )::interval) * 1000
     )::bigint::text || 'ms';
     v_old_timeout text := pg_catalog.current_setting('lock_timeout');
     v_old_role text := pg_catalog.current_setting('session_replication_role');
@@ -99,7 +103,9 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use a step of 1 day, 1 week, 1 month, 3 months or 1 year and premake >= 0.';
     END IF;
-    v_max := coalesce(p_max_create, @extschema@.get_setting('partition.max_create_per_run')::integer);
+    v_max := coalesce(p_max_create, coalesce(
+        p_settings ->> 'partition.max_create_per_run', @extschema@.get_setting('partition.max_create_per_run')
+    )::integer);
     SELECT r.rolsuper INTO v_super FROM pg_catalog.pg_roles AS r WHERE r.rolname = current_user;
 
     -- One maintainer of this table at a time; the second waits, then sees what the first made.
@@ -115,7 +121,14 @@ BEGIN
     FROM pg_catalog.pg_attribute AS a
     WHERE a.attrelid = p_parent AND a.attnum > 0 AND NOT a.attisdropped AND a.attgenerated = '';
 
-    SELECT b.rel INTO v_default FROM @extschema@._partition_bounds(p_parent) AS b WHERE b.is_default;
+    -- The partitions as they are, read once (pg_get_expr per partition is the costly part).
+    SELECT
+        pg_catalog.array_agg(b.rel) FILTER (WHERE NOT b.is_default),
+        pg_catalog.array_agg(b.lo) FILTER (WHERE NOT b.is_default),
+        pg_catalog.array_agg(b.hi) FILTER (WHERE NOT b.is_default),
+        min(b.rel::text) FILTER (WHERE b.is_default)::regclass
+    INTO v_bounds_rel, v_bounds_lo, v_bounds_hi, v_default
+    FROM @extschema@._partition_bounds(p_parent) AS b;
     IF v_default IS NULL AND p_create_default THEN
         v_name := @extschema@._free_relation_name(v_schema, pg_catalog.left(v_table, 50) || '_default');
         IF p_dry_run THEN
@@ -147,8 +160,6 @@ BEGIN
     -- data: a row of 2100 creates nothing); and past ranges down to the lowest partition (and
     -- within retention) that hold rows in the default partition (after a stop, or a gap).
     v_cur := pg_catalog.date_trunc(v_unit, v_now);
-    SELECT pg_catalog.array_agg(b.lo), pg_catalog.array_agg(b.hi) INTO v_bounds_lo, v_bounds_hi
-    FROM @extschema@._partition_bounds(p_parent) AS b WHERE NOT b.is_default;
     SELECT pg_catalog.date_trunc(v_unit, min(CASE WHEN b.lo > '-infinity' THEN b.lo ELSE b.hi END))
     INTO v_start
     FROM ROWS FROM (pg_catalog.unnest(v_bounds_lo), pg_catalog.unnest(v_bounds_hi)) AS b (lo, hi) WHERE b.hi < 'infinity';
@@ -188,9 +199,10 @@ BEGIN
         END IF;
         v_lo := @extschema@._partition_literal(v_cand.lo, v_keytype);
         v_hi := @extschema@._partition_literal(v_cand.hi, v_keytype);
-        v_name := @extschema@._free_relation_name(
-            v_schema, pg_catalog.left(v_table, 50) || '_p' || pg_catalog.to_char(v_cand.lo, 'YYYYMMDD')
-        );
+        v_name := pg_catalog.left(v_table, 50) || '_p' || pg_catalog.to_char(v_cand.lo, 'YYYYMMDD');
+        IF pg_catalog.to_regclass(pg_catalog.format('%I.%I', v_schema, v_name)) IS NOT NULL THEN
+            v_name := @extschema@._free_relation_name(v_schema, v_name);  -- a detached one bears it
+        END IF;
         IF p_dry_run THEN
             v_created := v_created + 1;
             RETURN QUERY SELECT 'would create', pg_catalog.format('%I.%I', v_schema, v_name), v_cand.lo, v_cand.hi,
@@ -221,45 +233,55 @@ BEGIN
                     v_err := pg_catalog.format('%s rows of this range in the default partition (> partition.move_max_rows)', v_rows);
                     EXIT;
                 END IF;
-                EXECUTE pg_catalog.format(
-                    'CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED '
-                    'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS)',
-                    v_schema, v_name, p_parent
-                );
-                v_new := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
-                v_moved := 0;
-                IF v_rows > 0 THEN
-                    -- The rows of this range wait in the default partition: move them into the new
-                    -- table (bounded batches of blocks), which a validated CHECK lets ATTACH skip scanning.
+                IF v_rows = 0 THEN
+                    -- Nothing waits in the default: one statement (the parent is locked already).
                     EXECUTE pg_catalog.format(
-                        'ALTER TABLE %s ADD CONSTRAINT wedopt_bound CHECK (%I IS NOT NULL AND %I >= %L AND %I < %L)',
-                        v_new, v_key, v_key, v_lo, v_key, v_hi
+                        'CREATE TABLE %I.%I PARTITION OF %s FOR VALUES FROM (%L) TO (%L)',
+                        v_schema, v_name, p_parent, v_lo, v_hi
                     );
-                    -- A relocation, not a change: no trigger (audit, guards) fires for it.
-                    IF v_super THEN
-                        PERFORM pg_catalog.set_config('session_replication_role', 'replica', TRUE);
-                    END IF;
-                    v_blocks := pg_catalog.pg_relation_size(v_default) / pg_catalog.current_setting('block_size')::bigint;
-                    FOR v_b IN 0..v_blocks BY v_batch LOOP
+                    v_new := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
+                    v_moved := 0;
+                ELSE
+                    EXECUTE pg_catalog.format(
+                        'CREATE TABLE %I.%I (LIKE %s INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED '
+                        'INCLUDING STORAGE INCLUDING COMPRESSION INCLUDING STATISTICS)',
+                        v_schema, v_name, p_parent
+                    );
+                    v_new := pg_catalog.format('%I.%I', v_schema, v_name)::regclass;
+                    v_moved := 0;
+                    IF v_rows > 0 THEN
+                        -- The rows of this range wait in the default partition: move them into the new
+                        -- table (bounded batches of blocks), which a validated CHECK lets ATTACH skip scanning.
                         EXECUTE pg_catalog.format(
-                            'WITH moved AS (DELETE FROM %s WHERE ctid >= %L::tid AND ctid < %L::tid '
-                            'AND %I >= %L AND %I < %L RETURNING %s) INSERT INTO %s (%s) SELECT %s FROM moved',
-                            v_default, pg_catalog.format('(%s,0)', v_b), pg_catalog.format('(%s,0)', v_b + v_batch),
-                            v_key, v_lo, v_key, v_hi, v_cols, v_new, v_cols, v_cols
+                            'ALTER TABLE %s ADD CONSTRAINT wedopt_bound CHECK (%I IS NOT NULL AND %I >= %L AND %I < %L)',
+                            v_new, v_key, v_key, v_lo, v_key, v_hi
                         );
-                        GET DIAGNOSTICS v_n = ROW_COUNT;
-                        v_moved := v_moved + v_n;
-                        IF v_n > 0 THEN
-                            RAISE NOTICE 'wedopt: moved % of % row(s) from % into %', v_moved, v_rows, v_default, v_new;
+                        -- A relocation, not a change: no trigger (audit, guards) fires for it.
+                        IF v_super THEN
+                            PERFORM pg_catalog.set_config('session_replication_role', 'replica', TRUE);
                         END IF;
-                    END LOOP;
-                    PERFORM pg_catalog.set_config('session_replication_role', v_old_role, TRUE);
-                END IF;
-                EXECUTE pg_catalog.format(
-                    'ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_new, v_lo, v_hi
-                );
-                IF v_rows > 0 THEN
-                    EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT wedopt_bound', v_new);
+                        v_blocks := pg_catalog.pg_relation_size(v_default) / pg_catalog.current_setting('block_size')::bigint;
+                        FOR v_b IN 0..v_blocks BY v_batch LOOP
+                            EXECUTE pg_catalog.format(
+                                'WITH moved AS (DELETE FROM %s WHERE ctid >= %L::tid AND ctid < %L::tid '
+                                'AND %I >= %L AND %I < %L RETURNING %s) INSERT INTO %s (%s) SELECT %s FROM moved',
+                                v_default, pg_catalog.format('(%s,0)', v_b), pg_catalog.format('(%s,0)', v_b + v_batch),
+                                v_key, v_lo, v_key, v_hi, v_cols, v_new, v_cols, v_cols
+                            );
+                            GET DIAGNOSTICS v_n = ROW_COUNT;
+                            v_moved := v_moved + v_n;
+                            IF v_n > 0 THEN
+                                RAISE NOTICE 'wedopt: moved % of % row(s) from % into %', v_moved, v_rows, v_default, v_new;
+                            END IF;
+                        END LOOP;
+                        PERFORM pg_catalog.set_config('session_replication_role', v_old_role, TRUE);
+                    END IF;
+                    EXECUTE pg_catalog.format(
+                        'ALTER TABLE %s ATTACH PARTITION %s FOR VALUES FROM (%L) TO (%L)', p_parent, v_new, v_lo, v_hi
+                    );
+                    IF v_rows > 0 THEN
+                        EXECUTE pg_catalog.format('ALTER TABLE %s DROP CONSTRAINT wedopt_bound', v_new);
+                    END IF;
                 END IF;
                 PERFORM @extschema@._propagate_partition(p_parent, v_new, v_owner, v_replident::text);
                 v_done := TRUE;
@@ -287,10 +309,13 @@ BEGIN
     -- Retention by real bounds: a partition whose upper bound is older than p_retention. The
     -- default partition and the last remaining partition are never removed.
     IF p_retention IS NOT NULL THEN
-        SELECT count(*) INTO v_left FROM @extschema@._partition_bounds(p_parent) AS b WHERE NOT b.is_default;
+        v_left := coalesce(pg_catalog.cardinality(v_bounds_rel), 0) + v_created;
         FOR v_part IN
-            SELECT b.rel, b.lo, b.hi FROM @extschema@._partition_bounds(p_parent) AS b
-            WHERE NOT b.is_default AND b.hi < v_now - p_retention
+            SELECT b.rel, b.lo, b.hi
+            FROM ROWS FROM (
+                pg_catalog.unnest(v_bounds_rel), pg_catalog.unnest(v_bounds_lo), pg_catalog.unnest(v_bounds_hi)
+            ) AS b (rel, lo, hi)
+            WHERE b.hi < v_now - p_retention
             ORDER BY b.hi
         LOOP
             EXIT WHEN v_left <= 1;
@@ -349,7 +374,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@._maintain_time_partitions(
-    regclass, interval, integer, interval, boolean, name, boolean, timestamptz, boolean, integer
+    regclass, interval, integer, interval, boolean, name, boolean, timestamptz, boolean, integer, jsonb
 ) IS
 'wedopt (internal): the one time-partition keeper. By real bounds in UTC: a default partition '
 '(p_create_default), the current and p_premake next ranges by the clock (p_now, default now()), '
@@ -357,8 +382,9 @@ COMMENT ON FUNCTION @extschema@._maintain_time_partitions(
 'before ATTACH; retention detaches (p_keep_table, into p_archive_schema) or drops partitions that '
 'ended before p_now - p_retention, never the last; parent-first locks under setting '
 'partition.lock_timeout with retries, one maintainer per table (advisory lock); p_dry_run changes '
-'nothing and says what would be done. Returns one row per action';
+'nothing and says what would be done; p_settings (jsonb of partition.* settings) spares a caller '
+'that runs many tables reading them each time. Returns one row per action';
 
 GRANT EXECUTE ON FUNCTION @extschema@._maintain_time_partitions(
-    regclass, interval, integer, interval, boolean, name, boolean, timestamptz, boolean, integer
+    regclass, interval, integer, interval, boolean, name, boolean, timestamptz, boolean, integer, jsonb
 ) TO wedopt_admin;

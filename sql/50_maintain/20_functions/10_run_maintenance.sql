@@ -29,6 +29,7 @@ DECLARE
     v_err text;
     v_done jsonb;
     v_sets integer := 0;
+    v_settings jsonb;
 BEGIN
     IF NOT p_dry_run THEN
         PERFORM @extschema@._require_primary('run_maintenance()');
@@ -40,6 +41,9 @@ BEGIN
             USING ERRCODE = 'undefined_object',
                   HINT = 'Register it first: SELECT * FROM wedopt.create_partition_set(table, control column, interval).';
     END IF;
+    -- The partition.* settings, read once for all the sets.
+    SELECT pg_catalog.jsonb_object_agg(s.name, s.value) INTO v_settings
+    FROM @extschema@.settings AS s WHERE s.name LIKE 'partition.%';
     -- The sets in one fixed order (by oid), so that two runs never wait on each other in a cycle.
     FOR v_set IN
         SELECT s.* FROM @extschema@.partition_set AS s
@@ -57,7 +61,7 @@ BEGIN
             SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(m)), '[]') INTO v_done
             FROM @extschema@._maintain_time_partitions(
                 v_set.parent, v_set.step, v_set.premake, v_set.retention, v_set.retention_keep_table,
-                v_set.archive_schema, v_set.default_policy = 'create', p_now, p_dry_run
+                v_set.archive_schema, v_set.default_policy = 'create', p_now, p_dry_run, NULL, v_settings
             ) AS m;
         EXCEPTION WHEN OTHERS THEN
             -- One broken set (its table dropped, no rights) does not stop the others; nothing
