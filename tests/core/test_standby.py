@@ -92,6 +92,9 @@ WRITES = {
     "timestamp with time zone)": (
         "SELECT * FROM wedopt.create_partition_set('public.booking', 'event_date', '1 day')"
     ),
+    "wedopt.convert_to_partitioned(regclass,name,interval,integer,timestamp with time zone)": (
+        "SELECT * FROM wedopt.convert_to_partitioned('public.booking', 'event_date', '1 month')"
+    ),
     "wedopt.drop_partition_set(regclass)": "SELECT wedopt.drop_partition_set('public.booking')",
     "wedopt.run_maintenance(regclass,boolean,timestamp with time zone)": (
         "SELECT * FROM wedopt.run_maintenance()"
