@@ -11,6 +11,7 @@ APT_PACKAGES=(
   "postgresql-plpython3-$PG_MAJOR"     # plpython3u
   "postgresql-$PG_MAJOR-cron"          # pg_cron
   "postgresql-$PG_MAJOR-hypopg"        # hypopg: required by the index advisor (what-if indexes)
+  "postgresql-$PG_MAJOR-partman"       # bench/dev only: pg_partman 4.7.2, the side-by-side anchor of `make bench BENCH=partition`
   gcc                                  # builds the audit trigger (src/audit_trigger.c)
   python3-venv python3-pip make
 )

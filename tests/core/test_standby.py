@@ -21,6 +21,11 @@ READ_ONLY = {
     "wedopt._audit_key_columns(regclass)": "SELECT wedopt._audit_key_columns('public.booking')",
     "wedopt._audit_log_bounds()": "SELECT * FROM wedopt._audit_log_bounds()",
     "wedopt._audit_trigger_state()": "SELECT * FROM wedopt._audit_trigger_state()",
+    "wedopt._free_relation_name(name,text)": "SELECT wedopt._free_relation_name('wedopt', 'audit_log')",
+    "wedopt._partition_bounds(regclass)": "SELECT * FROM wedopt._partition_bounds('wedopt.audit_log')",
+    "wedopt._partition_literal(timestamp with time zone,regtype)": (
+        "SELECT wedopt._partition_literal(now(), 'date')"
+    ),
     "wedopt._bloat_btree_leaf(double precision,double precision[],double precision[],"
     "double precision,double precision)": "SELECT wedopt._bloat_btree_leaf(16, '{1}', '{1000}')",
     "wedopt._bloat_data_bytes(double precision[],boolean)": "SELECT wedopt._bloat_data_bytes('{}')",
@@ -130,6 +135,17 @@ WRITES = {
     "wedopt.disable_audit(regclass)": "SELECT wedopt.disable_audit('public.booking')",
     "wedopt.enable_audit(regclass,text[],boolean)": "SELECT wedopt.enable_audit('public.venue')",
     "wedopt.maintain_audit_log(boolean)": "SELECT * FROM wedopt.maintain_audit_log()",
+    "wedopt.create_partition_set(regclass,name,interval,integer,interval,boolean,name,text,"
+    "timestamp with time zone)": (
+        "SELECT * FROM wedopt.create_partition_set('public.booking', 'event_date', '1 day')"
+    ),
+    "wedopt.convert_to_partitioned(regclass,name,interval,integer,timestamp with time zone)": (
+        "SELECT * FROM wedopt.convert_to_partitioned('public.booking', 'event_date', '1 month')"
+    ),
+    "wedopt.drop_partition_set(regclass)": "SELECT wedopt.drop_partition_set('public.booking')",
+    "wedopt.run_maintenance(regclass,boolean,timestamp with time zone)": (
+        "SELECT * FROM wedopt.run_maintenance()"
+    ),
     "wedopt.register_integrity_check(regclass,text,text,text,text[],text)": (
         "SELECT wedopt.register_integrity_check('public.booking', 'venue_id', 'event_date')"
     ),
@@ -176,6 +192,13 @@ INTERNAL_WRITES = {
     ),
     "wedopt._ensure_time_partitions(regclass,interval,integer,interval)": (
         "SELECT * FROM wedopt._ensure_time_partitions('wedopt.table_stats_history', '1 day', 2, '30 days')"
+    ),
+    "wedopt._maintain_time_partitions(regclass,interval,integer,interval,boolean,name,boolean,"
+    "timestamp with time zone,boolean,integer,jsonb)": (
+        "SELECT * FROM wedopt._maintain_time_partitions('wedopt.table_stats_history', '1 day', 2)"
+    ),
+    "wedopt._propagate_partition(regclass,regclass,name,text)": (
+        "SELECT wedopt._propagate_partition('wedopt.audit_log', 'wedopt.audit_log', 'nobody', 'f')"
     ),
 }
 

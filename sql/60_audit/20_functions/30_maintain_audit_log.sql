@@ -9,103 +9,20 @@ SET timezone = 'UTC'
 AS $$
 DECLARE
     v_part regclass;
-    v_step interval := @extschema@.get_setting('audit.partition_step')::interval;
-    v_premake integer := @extschema@.get_setting('audit.premake')::integer;
-    v_retention interval := @extschema@.get_setting('audit.retention')::interval;
-    v_unit text;
-    v_default regclass;
-    v_from timestamptz;
-    v_to timestamptz;
-    v_name text;
-    v_suffix integer;
-    v_moved bigint;
-    v_bound record;
 BEGIN
     PERFORM @extschema@._require_primary('maintain_audit_log()');
-    -- One maintainer at a time (two enable_audit() calls at once would both create the
-    -- default partition): the second waits, then sees what the first made.
-    PERFORM pg_catalog.pg_advisory_xact_lock(pg_catalog.hashtext('wedopt.maintain_audit_log'));
-    v_unit := CASE
-        WHEN v_step OPERATOR(pg_catalog.=) INTERVAL '1 day' THEN 'day'
-        WHEN v_step OPERATOR(pg_catalog.=) INTERVAL '1 week' THEN 'week'
-        WHEN v_step OPERATOR(pg_catalog.=) INTERVAL '1 month' THEN 'month'
-        WHEN v_step OPERATOR(pg_catalog.=) INTERVAL '3 months' THEN 'quarter'
-        WHEN v_step OPERATOR(pg_catalog.=) INTERVAL '1 year' THEN 'year'
-    END;
-    IF v_unit IS NULL OR v_premake < 0 THEN
-        RAISE EXCEPTION 'wedopt: partition step % / premake % not supported', v_step, v_premake
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Use a step of 1 day, 1 week, 1 month, 3 months or 1 year and premake >= 0.';
-    END IF;
-
-    -- The partitions as they are: their real bounds, not their names (a detached table may
-    -- still bear a partition's name, a partition may bear any).
-    -- A default partition, so that a row outside every range is kept, never refused.
-    SELECT b.rel INTO v_default FROM @extschema@._audit_log_bounds() AS b WHERE b.is_default;
-    IF v_default IS NULL THEN
-        v_name := @extschema@._audit_free_name('audit_log_default');
-        EXECUTE pg_catalog.format('CREATE TABLE @extschema@.%I PARTITION OF @extschema@.audit_log DEFAULT', v_name);
-        v_default := pg_catalog.format('@extschema@.%I', v_name)::regclass;
-        action := 'created';
-        partition_name := pg_catalog.format('@extschema@.%I', v_name);
-        RETURN NEXT;
-    END IF;
-
-    FOR i IN 0..v_premake LOOP
-        v_from := pg_catalog.date_trunc(v_unit, pg_catalog.now()) + (v_step * i);
-        v_to := v_from + v_step;
-        CONTINUE WHEN EXISTS (
-            SELECT FROM @extschema@._audit_log_bounds() AS b
-            WHERE b.lo < v_to AND b.hi > v_from
-        );
-        v_name := @extschema@._audit_free_name(
-            'audit_log_p' OPERATOR(pg_catalog.||) pg_catalog.to_char(v_from, 'YYYYMMDD')
-        );
-        -- Rows of this range already in the default partition (maintenance did not run in
-        -- time) move into the new partition: attaching it next to them would be refused.
-        EXECUTE pg_catalog.format(
-            'SELECT count(*) FROM %s WHERE changed_at >= %L AND changed_at < %L', v_default, v_from, v_to
-        ) INTO v_moved;
-        IF v_moved > 0 THEN
-            EXECUTE pg_catalog.format(
-                'CREATE TABLE @extschema@.%I (LIKE @extschema@.audit_log INCLUDING DEFAULTS INCLUDING CONSTRAINTS)',
-                v_name
-            );
-            -- The guard refuses every DELETE of audit rows; this move is the one exception.
-            PERFORM pg_catalog.set_config('session_replication_role', 'replica', TRUE);
-            EXECUTE pg_catalog.format(
-                'WITH moved AS (DELETE FROM %s WHERE changed_at >= %L AND changed_at < %L RETURNING *) '
-                'INSERT INTO @extschema@.%I SELECT * FROM moved',
-                v_default, v_from, v_to, v_name
-            );
-            PERFORM pg_catalog.set_config('session_replication_role', 'origin', TRUE);
-            EXECUTE pg_catalog.format(
-                'ALTER TABLE @extschema@.audit_log ATTACH PARTITION @extschema@.%I FOR VALUES FROM (%L) TO (%L)',
-                v_name, v_from, v_to
-            );
-            RAISE NOTICE 'wedopt: moved % audit row(s) from % into %', v_moved, v_default, v_name;
-        ELSE
-            EXECUTE pg_catalog.format(
-                'CREATE TABLE @extschema@.%I PARTITION OF @extschema@.audit_log FOR VALUES FROM (%L) TO (%L)',
-                v_name, v_from, v_to
-            );
-        END IF;
-        action := 'created';
-        partition_name := pg_catalog.format('@extschema@.%I', v_name);
-        RETURN NEXT;
-    END LOOP;
-
-    IF p_drop_old THEN
-        FOR v_bound IN
-            SELECT b.rel FROM @extschema@._audit_log_bounds() AS b
-            WHERE b.hi < pg_catalog.now() - v_retention
-        LOOP
-            partition_name := v_bound.rel::text;
-            EXECUTE pg_catalog.format('DROP TABLE %s', v_bound.rel);
-            action := 'dropped';
-            RETURN NEXT;
-        END LOOP;
-    END IF;
+    -- The core mechanism (doc/maintain.md): real bounds in UTC, rows of a new range moved out
+    -- of the default partition first (no trigger fires for the move: the guard stays intact
+    -- for everyone else), retention by real bounds, one maintainer at a time.
+    RETURN QUERY
+    SELECT m.action, m.partition_name
+    FROM @extschema@._maintain_time_partitions(
+        '@extschema@.audit_log',
+        @extschema@.get_setting('audit.partition_step')::interval,
+        @extschema@.get_setting('audit.premake')::integer,
+        CASE WHEN p_drop_old THEN @extschema@.get_setting('audit.retention')::interval END
+    ) AS m
+    WHERE m.action IN ('created', 'dropped');
 
     -- record_history() finds a row's changes through this index; it costs each audit row one
     -- more index entry, so it is a setting (see doc/audit.md: the benchmark shows both).
