@@ -38,8 +38,9 @@ AS $$
             '@extschema@.refresh_matviews(regclass,boolean)', false, 'materialized views due by their policy'),
         ('upkeep', '23 2 * * *', 'SELECT count(*) FROM @extschema@.run_upkeep()',
             '@extschema@.run_upkeep()', true, 'reindex and vacuum what needs it, through the dispatcher'),
-        ('admin-dispatcher', '* * * * *', 'SELECT count(*) FROM @extschema@.run_dispatcher()',
-            '@extschema@.run_dispatcher()', false, 'queued admin statements run at top level'),
+        ('admin-dispatcher', '* * * * *', 'SELECT @extschema@._dispatch_pending()',
+            '@extschema@._dispatch_pending()', false,
+            'the dispatcher''s safety net: a worker for every queued admin statement that has none'),
         ('history-retention', '41 3 * * *', 'SELECT count(*) FROM @extschema@.maintain_audit_log()',
             '@extschema@.maintain_audit_log(boolean)', true, 'audit log partitions kept and dropped by retention')
     ) AS c (job, schedule, statement, needs, changes_schema, description)
