@@ -4,8 +4,11 @@
  * wedopt.enable_audit() puts three statement-level AFTER triggers on a table
  * (INSERT, UPDATE, DELETE, each REFERENCING its transition tables) that call
  * wedopt._audit_trigger(app_user_setting, log_statement, excluded column...).
- * For each changed row it writes one audit_log row, exactly as the columns of
- * wedopt.audit_log describe them.
+ * For each statement (and table) that changed rows it writes one wedopt.audit_statement
+ * row (who, from where, which transaction, which table, the statement), and for each
+ * changed row one wedopt.audit_log row (record id, operation, deltas, the statement row's
+ * id), exactly as the columns of the two tables describe them. Both rows are written in
+ * the changing (sub)transaction: rolled back with it, never one without the other.
  *
  * Why C: an audited single-row statement in PL/pgSQL paid, before writing
  * anything, a SECURITY DEFINER call with a pinned search_path, ten per-statement
@@ -72,32 +75,44 @@ PG_MODULE_MAGIC;
 
 PG_FUNCTION_INFO_V1(wedopt_audit_trigger);
 
-/* The columns of wedopt.audit_log this trigger fills, looked up by name. */
-typedef enum AuditColumn
+/* The columns of wedopt.audit_statement this trigger fills, looked up by name. */
+typedef enum StatementColumn
 {
-	COL_ID,
-	COL_CHANGED_AT,
-	COL_RELID,
-	COL_SCHEMA,
-	COL_TABLE,
-	COL_OPERATION,
-	COL_RECORD_ID,
-	COL_OLD_VALUES,
-	COL_NEW_VALUES,
-	COL_CHANGED_BY,
-	COL_SESSION_USER,
-	COL_APPLICATION,
-	COL_CLIENT_ADDR,
-	COL_TRANSACTION_ID,
-	COL_APP_USER_ID,
-	COL_STATEMENT,
-	AUDIT_NCOLUMNS
-} AuditColumn;
+	SC_ID,
+	SC_CHANGED_AT,
+	SC_RELID,
+	SC_SCHEMA,
+	SC_TABLE,
+	SC_CHANGED_BY,
+	SC_SESSION_USER,
+	SC_APPLICATION,
+	SC_CLIENT_ADDR,
+	SC_TRANSACTION_ID,
+	SC_APP_USER_ID,
+	SC_STATEMENT,
+	STATEMENT_NCOLUMNS
+} StatementColumn;
+
+/* The columns of wedopt.audit_log this trigger fills, looked up by name. */
+typedef enum LogColumn
+{
+	LC_ID,
+	LC_CHANGED_AT,
+	LC_STATEMENT_ID,
+	LC_OPERATION,
+	LC_RECORD_ID,
+	LC_OLD_VALUES,
+	LC_NEW_VALUES,
+	LOG_NCOLUMNS
+} LogColumn;
+
+#define AUDIT_MAX_COLUMNS 12
 
 /*
- * The shape of wedopt.audit_log this file writes: heap_insert() checks neither types nor NOT
- * NULL nor CHECK constraints, so every column is checked against this before the first row.
- * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the log.
+ * The shape of the tables this file writes: heap_insert() checks neither types nor NOT NULL
+ * nor CHECK constraints, so every column is checked against this before the first row.
+ * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the table.
+ * Column 0 of both is the id, drawn from the table's sequence.
  */
 typedef struct AuditColumnShape
 {
@@ -106,16 +121,12 @@ typedef struct AuditColumnShape
 	bool		may_be_null;
 } AuditColumnShape;
 
-static const AuditColumnShape audit_columns[AUDIT_NCOLUMNS] = {
+static const AuditColumnShape statement_columns[STATEMENT_NCOLUMNS] = {
 	{"id", INT8OID, false},
 	{"changed_at", TIMESTAMPTZOID, false},
 	{"relid", OIDOID, true},
 	{"table_schema", TEXTOID, true},
 	{"table_name", TEXTOID, true},
-	{"operation", TEXTOID, false},
-	{"record_id", JSONBOID, true},
-	{"old_values", JSONBOID, true},
-	{"new_values", JSONBOID, true},
 	{"changed_by", TEXTOID, false},
 	{"session_user_name", TEXTOID, false},
 	{"application_name", TEXTOID, true},
@@ -125,21 +136,56 @@ static const AuditColumnShape audit_columns[AUDIT_NCOLUMNS] = {
 	{"statement", TEXTOID, true}
 };
 
-/* Where this statement's audit rows go, and what every one of them shares. */
+static const AuditColumnShape log_columns[LOG_NCOLUMNS] = {
+	{"id", INT8OID, false},
+	{"changed_at", TIMESTAMPTZOID, false},
+	{"statement_id", INT8OID, false},
+	{"operation", TEXTOID, false},
+	{"record_id", JSONBOID, true},
+	{"old_values", JSONBOID, true},
+	{"new_values", JSONBOID, true}
+};
+
+/* A table this file writes: its name and its id sequence in wedopt's schema, its columns. */
+typedef struct AuditTable
+{
+	const char *name;
+	const char *sequence;
+	const AuditColumnShape *columns;
+	int			ncolumns;
+} AuditTable;
+
+static const AuditTable audit_statement_table = {
+	"audit_statement", "audit_statement_id_seq", statement_columns, STATEMENT_NCOLUMNS
+};
+static const AuditTable audit_log_table = {
+	"audit_log", "audit_log_id_seq", log_columns, LOG_NCOLUMNS
+};
+
+StaticAssertDecl(STATEMENT_NCOLUMNS <= AUDIT_MAX_COLUMNS && LOG_NCOLUMNS <= AUDIT_MAX_COLUMNS,
+				 "AUDIT_MAX_COLUMNS is too small");
+
+/* Where this statement's audit rows go in one of the two tables, and what they share. */
 typedef struct AuditTarget
 {
-	Relation	parent;			/* wedopt.audit_log */
+	const AuditTable *table;
+	Relation	parent;			/* wedopt.audit_statement or wedopt.audit_log */
 	Relation	partition;		/* its partition for this statement's timestamp */
-	int			attindex[AUDIT_NCOLUMNS];	/* 0-based position in the partition */
+	int			attindex[AUDIT_MAX_COLUMNS];	/* 0-based position in the partition */
 	int			natts;
-	Oid			sequence;		/* wedopt.audit_log_id_seq */
+	Oid			sequence;		/* the table's id sequence */
 	CommandId	cid;
 	Datum	   *values;			/* one row, in the partition's column order */
 	bool	   *nulls;
-	/* only when the partition has indexes (setting audit.record_index) */
+	/* only when the partition has indexes (audit_statement's key, setting audit.record_index) */
 	EState	   *estate;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
+	/* audit_log: the statement's audit_statement target, written before its first log row */
+	struct AuditTarget *statement;
+	/* audit_statement: whether its row is written, and its id */
+	bool		written;
+	int64		id;
 } AuditTarget;
 
 /*
@@ -177,9 +223,9 @@ typedef struct AuditColumns
 #define AUDIT_MAX_OBJECT ((Size) 200 * 1024 * 1024)
 
 static void
-audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
+audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, TimestampTz changed_at)
 {
-	Oid			log_oid = get_relname_relid("audit_log", nsp);
+	Oid			log_oid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
 	PartitionKey key;
 	PartitionDesc desc;
 	PartitionBoundInfo bounds;
@@ -187,19 +233,20 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	Datum		value = TimestampTzGetDatum(changed_at);
 	TupleDesc	part_desc;
 
-	target->sequence = get_relname_relid("audit_log_id_seq", nsp);
+	target->table = table;
+	target->sequence = OidIsValid(nsp) ? get_relname_relid(table->sequence, nsp) : InvalidOid;
 	if (!OidIsValid(log_oid) || !OidIsValid(target->sequence) ||
 		get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("wedopt: wedopt.audit_log or its id sequence is missing"),
+				 errmsg("wedopt: wedopt.%s or its id sequence %s is missing", table->name, table->sequence),
 				 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
 
 	target->parent = table_open(log_oid, RowExclusiveLock);
 	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.audit_log is not partitioned"),
+				 errmsg("wedopt: wedopt.%s is not partitioned", table->name),
 				 errhint("Drop and create the extension again.")));
 
 	/* The partition for this timestamp, as tuple routing would choose it. */
@@ -211,10 +258,10 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.audit_log is not partitioned by range of changed_at"),
+				 errmsg("wedopt: wedopt.%s is not partitioned by range of changed_at", table->name),
 				 errhint("Drop and create the extension again.")));
 	desc = RelationGetPartitionDesc(target->parent, true);
-	bounds = desc->boundinfo;
+	bounds = desc != NULL ? desc->boundinfo : NULL;
 	if (bounds != NULL && bounds->ndatums > 0)
 	{
 		bool		equal = false;
@@ -227,18 +274,19 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	}
 	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
 		index = bounds->default_index;
-	if (index < 0 || index >= desc->nparts)
+	if (desc == NULL || index < 0 || index >= desc->nparts)
 		ereport(ERROR,
 				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("wedopt: wedopt.audit_log has no partition for %s",
-						timestamptz_to_str(changed_at)),
+				 errmsg("wedopt: wedopt.%s has no partition for %s",
+						table->name, timestamptz_to_str(changed_at)),
 				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
 	target->partition = table_open(desc->oids[index], RowExclusiveLock);
 	if (target->partition->rd_rel->relkind != RELKIND_RELATION)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: %s, the partition of wedopt.audit_log for %s, is not a plain table",
-						RelationGetRelationName(target->partition), timestamptz_to_str(changed_at)),
+				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain table",
+						RelationGetRelationName(target->partition), table->name,
+						timestamptz_to_str(changed_at)),
 				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
 						 "detach this one and run it.")));
 
@@ -246,25 +294,26 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	target->natts = part_desc->natts;
 
 	/*
-	 * heap_insert() applies no defaults and checks no NOT NULL: every column of the log must
-	 * be one this file fills, or a column added to audit_log later would silently stay NULL.
+	 * heap_insert() applies no defaults and checks no NOT NULL: every column of the table must
+	 * be one this file fills, or a column added to it later would silently stay NULL.
 	 */
 	{
 		int			live = 0;
 
 		for (int i = 0; i < part_desc->natts; i++)
 			live += TupleDescAttr(part_desc, i)->attisdropped ? 0 : 1;
-		if (live != AUDIT_NCOLUMNS)
+		if (live != table->ncolumns)
 			ereport(ERROR,
 					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("wedopt: %s has %d columns, the audit trigger fills %d",
-							RelationGetRelationName(target->partition), live, AUDIT_NCOLUMNS),
+					 errmsg("wedopt: %s (a partition of wedopt.%s) has %d columns, the audit trigger fills %d",
+							RelationGetRelationName(target->partition), table->name, live,
+							table->ncolumns),
 					 errhint("The installed wedopt library and its SQL objects differ: "
 							 "make install, then ALTER EXTENSION wedopt UPDATE.")));
 	}
-	for (int c = 0; c < AUDIT_NCOLUMNS; c++)
+	for (int c = 0; c < table->ncolumns; c++)
 	{
-		const AuditColumnShape *shape = &audit_columns[c];
+		const AuditColumnShape *shape = &table->columns[c];
 		Form_pg_attribute att = NULL;
 
 		target->attindex[c] = -1;
@@ -280,23 +329,24 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 		if (target->attindex[c] < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("wedopt: %s (a partition of wedopt.audit_log) has no column %s",
-							RelationGetRelationName(target->partition), shape->name),
-					 errhint("The audit trigger writes the columns wedopt.audit_log was created with: "
-							 "put the column back, or drop and create the extension again.")));
+					 errmsg("wedopt: %s (a partition of wedopt.%s) has no column %s",
+							RelationGetRelationName(target->partition), table->name, shape->name),
+					 errhint("The audit trigger writes the columns wedopt.%s was created with: "
+							 "put the column back, or drop and create the extension again.",
+							 table->name)));
 		if (att->atttypid != shape->type || att->atttypmod != -1 ||
 			(att->attnotnull && shape->may_be_null) || att->attgenerated != '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("wedopt: column %s of %s (a partition of wedopt.audit_log) is %s%s, the audit trigger writes %s%s",
-							shape->name, RelationGetRelationName(target->partition),
+					 errmsg("wedopt: column %s of %s (a partition of wedopt.%s) is %s%s, the audit trigger writes %s%s",
+							shape->name, RelationGetRelationName(target->partition), table->name,
 							format_type_with_typemod(att->atttypid, att->atttypmod),
 							att->attnotnull ? " NOT NULL" : "",
 							format_type_be(shape->type),
 							shape->may_be_null ? " (may be NULL)" : ""),
 					 errhint("Audit rows are written below the executor, which would not convert them: "
-							 "ALTER TABLE wedopt.audit_log ALTER %s TYPE %s%s.",
-							 shape->name, format_type_be(shape->type),
+							 "ALTER TABLE wedopt.%s ALTER %s TYPE %s%s.",
+							 table->name, shape->name, format_type_be(shape->type),
 							 shape->may_be_null && att->attnotnull
 							 ? psprintf(", ALTER %s DROP NOT NULL", shape->name) : "")));
 	}
@@ -304,9 +354,9 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	if (part_desc->constr != NULL && part_desc->constr->num_check > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-				 errmsg("wedopt: %s (a partition of wedopt.audit_log) has a CHECK constraint the audit trigger cannot honour",
-						RelationGetRelationName(target->partition)),
-				 errhint("Drop the CHECK constraint from wedopt.audit_log and its partitions.")));
+				 errmsg("wedopt: %s (a partition of wedopt.%s) has a CHECK constraint the audit trigger cannot honour",
+						RelationGetRelationName(target->partition), table->name),
+				 errhint("Drop the CHECK constraint from wedopt.%s and its partitions.", table->name)));
 	target->values = palloc0(sizeof(Datum) * target->natts);
 	target->nulls = palloc(sizeof(bool) * target->natts);
 	memset(target->nulls, true, sizeof(bool) * target->natts);
@@ -320,6 +370,19 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 		ExecOpenIndices(target->rri, false);
 		target->slot = MakeSingleTupleTableSlot(part_desc, &TTSOpsHeapTuple);
 	}
+}
+
+/*
+ * Both tables of wedopt's schema (the schema of the trigger function), the statement's first:
+ * the order maintain_audit_log() and _audit_action() take them in too.
+ */
+static void
+audit_open_targets(AuditTarget *statement, AuditTarget *log, Oid fn, TimestampTz changed_at)
+{
+	Oid			nsp = get_func_namespace(fn);
+
+	audit_open_target(statement, &audit_statement_table, nsp, changed_at);
+	audit_open_target(log, &audit_log_table, nsp, changed_at);
 }
 
 static void
@@ -337,18 +400,20 @@ audit_close_target(AuditTarget *target)
 }
 
 static inline void
-audit_set(AuditTarget *target, AuditColumn column, Datum value, bool isnull)
+audit_set(AuditTarget *target, int column, Datum value, bool isnull)
 {
 	target->values[target->attindex[column]] = value;
 	target->nulls[target->attindex[column]] = isnull;
 }
 
-static void
+/* Write the target's row as its values stand, with a new id (column 0 of both tables). */
+static int64
 audit_insert(AuditTarget *target)
 {
 	HeapTuple	tuple;
+	int64		id = nextval_internal(target->sequence, false);
 
-	audit_set(target, COL_ID, Int64GetDatum(nextval_internal(target->sequence, false)), false);
+	audit_set(target, 0, Int64GetDatum(id), false);
 	tuple = heap_form_tuple(RelationGetDescr(target->partition), target->values, target->nulls);
 	heap_insert(target->partition, tuple, target->cid, 0, NULL);
 	if (target->rri != NULL)
@@ -362,6 +427,7 @@ audit_insert(AuditTarget *target)
 		ExecClearTuple(target->slot);
 		ResetPerTupleExprContext(target->estate);
 	}
+	return id;
 }
 
 /*
@@ -822,14 +888,26 @@ audit_compare(AuditColumns *cols, TupleTableSlot *old_slot, TupleTableSlot *new_
 	return key_changed;
 }
 
+/*
+ * One audit_log row. The statement's audit_statement row is written just before its first
+ * log row: a statement that changed no row (a TRUNCATE of an empty table) leaves none.
+ */
 static void
 audit_set_row(AuditTarget *target, Datum record_id, Datum old_values, bool old_null,
 			  Datum new_values, bool new_null)
 {
-	audit_set(target, COL_RECORD_ID, record_id, false);
-	audit_set(target, COL_OLD_VALUES, old_values, old_null);
-	audit_set(target, COL_NEW_VALUES, new_values, new_null);
-	audit_insert(target);
+	AuditTarget *statement = target->statement;
+
+	if (!statement->written)
+	{
+		statement->id = audit_insert(statement);
+		statement->written = true;
+	}
+	audit_set(target, LC_STATEMENT_ID, Int64GetDatum(statement->id), false);
+	audit_set(target, LC_RECORD_ID, record_id, false);
+	audit_set(target, LC_OLD_VALUES, old_values, old_null);
+	audit_set(target, LC_NEW_VALUES, new_values, new_null);
+	(void) audit_insert(target);
 }
 
 static Datum
@@ -902,9 +980,9 @@ audit_log_relid(Relation rel, Trigger *trigger, Oid fn)
 	return result;
 }
 
-/* The facts every row of this statement shares. */
+/* The facts of this statement (its audit_statement row), and what its log rows share. */
 static void
-audit_set_statement_facts(AuditTarget *target, Oid relid, Trigger *trigger,
+audit_set_statement_facts(AuditTarget *target, AuditTarget *log, Oid relid, Trigger *trigger,
 						  const char *operation, TimestampTz changed_at)
 {
 	char	   *schema;
@@ -914,36 +992,40 @@ audit_set_statement_facts(AuditTarget *target, Oid relid, Trigger *trigger,
 	LOCAL_FCINFO(addr_call, 0);
 	Datum		addr;
 
-	audit_set(target, COL_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
-	audit_set(target, COL_RELID, ObjectIdGetDatum(relid), false);
+	audit_set(log, LC_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
+	audit_set(log, LC_OPERATION, audit_text(operation), false);
+	log->statement = target;
+	target->written = false;
+
+	audit_set(target, SC_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
+	audit_set(target, SC_RELID, ObjectIdGetDatum(relid), false);
 	/* NULL only if the table went away under us: the columns may be NULL, the code not. */
 	schema = get_namespace_name(get_rel_namespace(relid));
 	table = get_rel_name(relid);
-	audit_set(target, COL_SCHEMA, schema ? audit_text(schema) : (Datum) 0, schema == NULL);
-	audit_set(target, COL_TABLE, table ? audit_text(table) : (Datum) 0, table == NULL);
-	audit_set(target, COL_OPERATION, audit_text(operation), false);
-	audit_set(target, COL_CHANGED_BY, audit_text(GetUserNameFromId(GetUserId(), false)), false);
-	audit_set(target, COL_SESSION_USER,
+	audit_set(target, SC_SCHEMA, schema ? audit_text(schema) : (Datum) 0, schema == NULL);
+	audit_set(target, SC_TABLE, table ? audit_text(table) : (Datum) 0, table == NULL);
+	audit_set(target, SC_CHANGED_BY, audit_text(GetUserNameFromId(GetUserId(), false)), false);
+	audit_set(target, SC_SESSION_USER,
 			  audit_text(GetUserNameFromId(GetSessionUserId(), false)), false);
 	app = GetConfigOption("application_name", true, false);
-	audit_set(target, COL_APPLICATION, app ? audit_text(app) : (Datum) 0, app == NULL);
+	audit_set(target, SC_APPLICATION, app ? audit_text(app) : (Datum) 0, app == NULL);
 
 	InitFunctionCallInfoData(*addr_call, NULL, 0, InvalidOid, NULL, NULL);
 	addr = inet_client_addr(addr_call);
-	audit_set(target, COL_CLIENT_ADDR, addr, addr_call->isnull);
+	audit_set(target, SC_CLIENT_ADDR, addr, addr_call->isnull);
 
-	audit_set(target, COL_TRANSACTION_ID,
+	audit_set(target, SC_TRANSACTION_ID,
 			  Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId())), false);
 	if (trigger->tgnargs > 0 && trigger->tgargs[0][0] != '\0')
 		app_user = GetConfigOption(trigger->tgargs[0], true, false);
 	if (app_user != NULL && app_user[0] != '\0')
-		audit_set(target, COL_APP_USER_ID, audit_text(app_user), false);
+		audit_set(target, SC_APP_USER_ID, audit_text(app_user), false);
 	else
-		audit_set(target, COL_APP_USER_ID, (Datum) 0, true);
+		audit_set(target, SC_APP_USER_ID, (Datum) 0, true);
 	if (trigger->tgnargs > 1 && strcmp(trigger->tgargs[1], "t") == 0 && debug_query_string != NULL)
-		audit_set(target, COL_STATEMENT, audit_text(debug_query_string), false);
+		audit_set(target, SC_STATEMENT, audit_text(debug_query_string), false);
 	else
-		audit_set(target, COL_STATEMENT, (Datum) 0, true);
+		audit_set(target, SC_STATEMENT, (Datum) 0, true);
 }
 
 /* Read a transition table with a read pointer of our own, as a scan of it would. */
@@ -1146,6 +1228,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	const char *operation;
 	AuditColumns cols;
 	AuditTarget target = {0};
+	AuditTarget statement = {0};
 	TupleTableSlot *old_slot = NULL;
 	TupleTableSlot *new_slot = NULL;
 	MemoryContext row_context;
@@ -1170,14 +1253,15 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 	{
 		guc_level = audit_canonical_settings();
-		audit_open_target(&target, get_func_namespace(fn), changed_at);
-		audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+		audit_open_targets(&statement, &target, fn, changed_at);
+		audit_set_statement_facts(&statement, &target, audit_log_relid(rel, trigdata->tg_trigger, fn),
 								  trigdata->tg_trigger, "TRUNCATE", changed_at);
 		row_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit row",
 											ALLOCSET_DEFAULT_SIZES);
 		audit_truncate(&target, rel, trigdata->tg_trigger, max_value, fn, row_context);
 		MemoryContextDelete(row_context);
 		audit_close_target(&target);
+		audit_close_target(&statement);
 		if (guc_level >= 0)
 			AtEOXact_GUC(true, guc_level);
 		return PointerGetDatum(NULL);
@@ -1217,8 +1301,8 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 
 	audit_prepare_columns(&cols, rel, trigdata->tg_trigger, NIL, NULL, max_value);
 	guc_level = audit_canonical_settings();
-	audit_open_target(&target, get_func_namespace(fn), changed_at);
-	audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+	audit_open_targets(&statement, &target, fn, changed_at);
+	audit_set_statement_facts(&statement, &target, audit_log_relid(rel, trigdata->tg_trigger, fn),
 							  trigdata->tg_trigger, operation, changed_at);
 
 	if (old_rows != NULL)
@@ -1266,6 +1350,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 		ExecDropSingleTupleTableSlot(new_slot);
 	}
 	audit_close_target(&target);
+	audit_close_target(&statement);
 	if (guc_level >= 0)
 		AtEOXact_GUC(true, guc_level);
 	return PointerGetDatum(NULL);

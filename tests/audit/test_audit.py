@@ -27,7 +27,7 @@ def log(db, table=None):
     cur = db.execute(
         "SELECT operation, record_id, old_values, new_values, relid::regclass::text AS tbl, table_name, "
         "changed_by, session_user_name, app_user_id, transaction_id, statement "
-        "FROM wedopt.audit_log WHERE operation <> 'ACTION' AND (%(t)s::text IS NULL OR table_name = %(t)s) "
+        "FROM wedopt.audit_trail WHERE operation <> 'ACTION' AND (%(t)s::text IS NULL OR table_name = %(t)s) "
         "ORDER BY id",
         {"t": table},
     )
@@ -102,7 +102,7 @@ def test_excluded_columns_are_never_stored(guest):
     db.execute("TRUNCATE guest")
     rows = log(db)
     assert len(rows) == 6
-    everything = db.execute("SELECT string_agg(a::text, ' ') FROM wedopt.audit_log a").fetchone()[0]
+    everything = db.execute("SELECT string_agg(a::text, ' ') FROM wedopt.audit_trail a").fetchone()[0]
     assert "SECRET" not in everything and "passport_no" not in everything
     # An update of an excluded column only is still a change of the row: logged, with no values.
     assert (rows[1]["operation"], rows[1]["old_values"], rows[1]["new_values"]) == ("UPDATE", {}, {})
@@ -242,20 +242,33 @@ def test_audit_rows_cannot_be_changed_and_writers_need_no_privilege(guest, conne
         conn = connect(user)
         for sql in (
             "SELECT count(*) FROM wedopt.audit_log",
-            "UPDATE wedopt.audit_log SET changed_by = 'someone else'",
+            "SELECT count(*) FROM wedopt.audit_statement",
+            "SELECT count(*) FROM wedopt.audit_trail",
+            "UPDATE wedopt.audit_log SET operation = 'x'",
+            "UPDATE wedopt.audit_statement SET changed_by = 'someone else'",
             "DELETE FROM wedopt.audit_log",
+            "DELETE FROM wedopt.audit_statement",
             "TRUNCATE wedopt.audit_log",
-            "INSERT INTO wedopt.audit_log (operation, changed_by, session_user_name, transaction_id) "
-            "VALUES ('INSERT', 'x', 'x', 1)",
+            "TRUNCATE wedopt.audit_statement",
+            "INSERT INTO wedopt.audit_log (operation, statement_id) VALUES ('INSERT', 1)",
+            "INSERT INTO wedopt.audit_statement (changed_by, session_user_name, transaction_id) "
+            "VALUES ('x', 'x', 1)",
         ):
             assert sql_error(conn, sql).diag.sqlstate == "42501", (user, sql)
         assert sql_error(conn, "SELECT wedopt.enable_audit('guest')").diag.sqlstate == "42501"
     # Not even the owner (a superuser) changes audit rows; a partition is no way around it.
-    part = db.execute("SELECT DISTINCT tableoid::regclass::text FROM wedopt.audit_log").fetchall()
+    part = db.execute(
+        "SELECT DISTINCT tableoid::regclass::text FROM wedopt.audit_log "
+        "UNION SELECT DISTINCT tableoid::regclass::text FROM wedopt.audit_statement"
+    ).fetchall()
+    assert len(part) == 2
     for sql in (
-        "UPDATE wedopt.audit_log SET changed_by = 'x'",
+        "UPDATE wedopt.audit_log SET operation = 'x'",
+        "UPDATE wedopt.audit_statement SET changed_by = 'x'",
         "DELETE FROM wedopt.audit_log",
+        "DELETE FROM wedopt.audit_statement",
         "TRUNCATE wedopt.audit_log",
+        "TRUNCATE wedopt.audit_statement",
         *[f"TRUNCATE {p}" for (p,) in part],
         *[f"DELETE FROM {p}" for (p,) in part],
     ):
@@ -390,7 +403,7 @@ def test_wedopt_actions_are_logged_with_their_transaction(db, connect):
     admin.execute("SELECT wedopt.reset_setting('aggressiveness')")
     admin.commit()
     rows = db.execute(
-        "SELECT record_id, new_values, changed_by, transaction_id FROM wedopt.audit_log "
+        "SELECT record_id, new_values, changed_by, transaction_id FROM wedopt.audit_trail "
         "WHERE operation = 'ACTION' ORDER BY id"
     ).fetchall()
     assert rows == [
@@ -433,7 +446,7 @@ def test_retention_drops_old_partitions_only(guest):
     plan = "\n".join(
         r[0]
         for r in db.execute(
-            "EXPLAIN SELECT * FROM wedopt.audit_log "
+            "EXPLAIN SELECT * FROM wedopt.audit_trail "
             "WHERE relid = 'guest'::regclass AND record_id = '{\"id\": 1}'"
         ).fetchall()
     )

@@ -18,7 +18,7 @@ READ_ONLY = {
     "wedopt._audit_excluded_columns(regclass)": "SELECT wedopt._audit_excluded_columns('public.booking')",
     "wedopt._audit_free_name(text)": "SELECT wedopt._audit_free_name('audit_log_default')",
     "wedopt._audit_key_columns(regclass)": "SELECT wedopt._audit_key_columns('public.booking')",
-    "wedopt._audit_log_bounds()": "SELECT * FROM wedopt._audit_log_bounds()",
+    "wedopt._audit_log_bounds(regclass)": "SELECT * FROM wedopt._audit_log_bounds()",
     "wedopt._audit_trigger_state()": "SELECT * FROM wedopt._audit_trigger_state()",
     "wedopt._bloat_btree_leaf(double precision,double precision[],double precision[],"
     "double precision,double precision)": "SELECT wedopt._bloat_btree_leaf(16, '{1}', '{1000}')",
@@ -99,6 +99,7 @@ WRITES = {
 # they fail with 25006 too (the server's own read-only error or the guard's).
 INTERNAL_WRITES = {
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
+    "wedopt._record_action(text,text,jsonb)": "SELECT wedopt._record_action('test', 'public.booking')",
     "wedopt._audit_create_triggers(regclass,regclass[],boolean)": (
         "SELECT wedopt._audit_create_triggers('public.booking', NULL, false)"
     ),
