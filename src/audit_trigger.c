@@ -38,6 +38,7 @@
 #include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/partition.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_trigger.h"
@@ -186,7 +187,23 @@ typedef struct AuditTarget
 	/* audit_statement: whether its row is written, and its id */
 	bool		written;
 	int64		id;
+	/* audit_log: rows formed but not yet written, written together (heap_multi_insert) */
+	bool		batched;
+	TupleTableSlot **batch;		/* AUDIT_BATCH_ROWS slots, made as needed */
+	int			nbatch;
+	int			nslots;
+	Size		batch_bytes;
+	MemoryContext batch_context;
+	BulkInsertState bistate;	/* once a statement writes a full batch */
 } AuditTarget;
+
+/*
+ * A statement's log rows are written a batch at a time, as COPY writes its rows: one WAL record
+ * and one buffer lock per page, not per row. A batch is written when it holds this many rows or
+ * bytes, and before the trigger returns.
+ */
+#define AUDIT_BATCH_ROWS 1000
+#define AUDIT_BATCH_BYTES ((Size) 1024 * 1024)
 
 /*
  * How a column's values become jsonb: the common types directly, as to_jsonb() would
@@ -281,10 +298,12 @@ audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, Timesta
 						table->name, timestamptz_to_str(changed_at)),
 				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
 	target->partition = table_open(desc->oids[index], RowExclusiveLock);
-	if (target->partition->rd_rel->relkind != RELKIND_RELATION)
+	/* heap_insert() and heap_multi_insert() write heap pages: a plain heap table only. */
+	if (target->partition->rd_rel->relkind != RELKIND_RELATION ||
+		target->partition->rd_rel->relam != HEAP_TABLE_AM_OID)
 		ereport(ERROR,
 				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain table",
+				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain heap table",
 						RelationGetRelationName(target->partition), table->name,
 						timestamptz_to_str(changed_at)),
 				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
@@ -383,11 +402,22 @@ audit_open_targets(AuditTarget *statement, AuditTarget *log, Oid fn, TimestampTz
 
 	audit_open_target(statement, &audit_statement_table, nsp, changed_at);
 	audit_open_target(log, &audit_log_table, nsp, changed_at);
+	log->batched = true;
+	log->batch = palloc(sizeof(TupleTableSlot *) * AUDIT_BATCH_ROWS);
+	log->batch_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit batch",
+											   ALLOCSET_DEFAULT_SIZES);
 }
 
 static void
 audit_close_target(AuditTarget *target)
 {
+	Assert(target->nbatch == 0);
+	for (int i = 0; i < target->nslots; i++)
+		ExecDropSingleTupleTableSlot(target->batch[i]);
+	if (target->bistate != NULL)
+		FreeBulkInsertState(target->bistate);
+	if (target->batch_context != NULL)
+		MemoryContextDelete(target->batch_context);
 	if (target->rri != NULL)
 	{
 		ExecCloseIndices(target->rri);
@@ -406,26 +436,92 @@ audit_set(AuditTarget *target, int column, Datum value, bool isnull)
 	target->nulls[target->attindex[column]] = isnull;
 }
 
-/* Write the target's row as its values stand, with a new id (column 0 of both tables). */
+static void
+audit_insert_index_entries(AuditTarget *target, TupleTableSlot *slot)
+{
+#if PG_VERSION_NUM >= 160000
+	ExecInsertIndexTuples(target->rri, slot, target->estate, false, false, NULL, NIL, false);
+#else
+	ExecInsertIndexTuples(target->rri, slot, target->estate, false, false, NULL, NIL);
+#endif
+	ResetPerTupleExprContext(target->estate);
+}
+
+/* Write the rows of the batch (one alone as heap_insert() would), with their index entries. */
+static void
+audit_flush(AuditTarget *target)
+{
+	if (target->nbatch == 0)
+		return;
+	if (target->nbatch == 1)
+	{
+		HeapTuple	tuple = ExecFetchSlotHeapTuple(target->batch[0], false, NULL);
+
+		heap_insert(target->partition, tuple, target->cid, 0, target->bistate);
+		ItemPointerCopy(&tuple->t_self, &target->batch[0]->tts_tid);
+	}
+	else
+	{
+		if (target->nbatch == AUDIT_BATCH_ROWS && target->bistate == NULL)
+		{
+			/* kept as long as the target, not the row (the caller's context) */
+			MemoryContext caller = MemoryContextSwitchTo(GetMemoryChunkContext(target->batch));
+
+			target->bistate = GetBulkInsertState();
+			MemoryContextSwitchTo(caller);
+		}
+		heap_multi_insert(target->partition, target->batch, target->nbatch, target->cid, 0,
+						  target->bistate);
+	}
+	for (int i = 0; i < target->nbatch; i++)
+	{
+		if (target->rri != NULL)
+			audit_insert_index_entries(target, target->batch[i]);
+		ExecClearTuple(target->batch[i]);
+	}
+	target->nbatch = 0;
+	target->batch_bytes = 0;
+	MemoryContextReset(target->batch_context);
+}
+
+/*
+ * Write the target's row as its values stand, with a new id (column 0 of both tables): at once,
+ * or (audit_log) into the batch, written by audit_flush().
+ */
 static int64
 audit_insert(AuditTarget *target)
 {
 	HeapTuple	tuple;
 	int64		id = nextval_internal(target->sequence, false);
+	TupleDesc	desc = RelationGetDescr(target->partition);
 
 	audit_set(target, 0, Int64GetDatum(id), false);
-	tuple = heap_form_tuple(RelationGetDescr(target->partition), target->values, target->nulls);
+	if (target->batched)
+	{
+		MemoryContext caller = MemoryContextSwitchTo(target->batch_context);
+
+		tuple = heap_form_tuple(desc, target->values, target->nulls);
+		MemoryContextSwitchTo(caller);
+		if (target->nbatch == target->nslots)
+		{
+			/* the slots live as long as the target, not the row (the caller's context) */
+			caller = MemoryContextSwitchTo(GetMemoryChunkContext(target->batch));
+			target->batch[target->nslots++] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+			MemoryContextSwitchTo(caller);
+		}
+		ExecStoreHeapTuple(tuple, target->batch[target->nbatch++], false);
+		target->batch_bytes += tuple->t_len;
+		if (target->nbatch == AUDIT_BATCH_ROWS || target->batch_bytes >= AUDIT_BATCH_BYTES)
+			audit_flush(target);
+		return id;
+	}
+	tuple = heap_form_tuple(desc, target->values, target->nulls);
 	heap_insert(target->partition, tuple, target->cid, 0, NULL);
 	if (target->rri != NULL)
 	{
 		ExecStoreHeapTuple(tuple, target->slot, false);
-#if PG_VERSION_NUM >= 160000
-		ExecInsertIndexTuples(target->rri, target->slot, target->estate, false, false, NULL, NIL, false);
-#else
-		ExecInsertIndexTuples(target->rri, target->slot, target->estate, false, false, NULL, NIL);
-#endif
+		audit_insert_index_entries(target, target->slot);
 		ExecClearTuple(target->slot);
-		ResetPerTupleExprContext(target->estate);
 	}
 	return id;
 }
@@ -1260,6 +1356,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 											ALLOCSET_DEFAULT_SIZES);
 		audit_truncate(&target, rel, trigdata->tg_trigger, max_value, fn, row_context);
 		MemoryContextDelete(row_context);
+		audit_flush(&target);
 		audit_close_target(&target);
 		audit_close_target(&statement);
 		if (guc_level >= 0)
@@ -1349,6 +1446,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 		tuplestore_select_read_pointer(new_rows, 0);
 		ExecDropSingleTupleTableSlot(new_slot);
 	}
+	audit_flush(&target);
 	audit_close_target(&target);
 	audit_close_target(&statement);
 	if (guc_level >= 0)
