@@ -113,7 +113,8 @@ typedef enum LogColumn
  * The shape of the tables this file writes: heap_insert() checks neither types nor NOT NULL
  * nor CHECK constraints, so every column is checked against this before the first row.
  * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the table.
- * Column 0 of both is the id, drawn from the table's sequence.
+ * Column 0 of both is the id: a log row's from wedopt.audit_log_id_seq, a statement row's that
+ * of its first log row (one sequence call less per statement).
  */
 typedef struct AuditColumnShape
 {
@@ -147,7 +148,7 @@ static const AuditColumnShape log_columns[LOG_NCOLUMNS] = {
 	{"new_values", JSONBOID, true}
 };
 
-/* A table this file writes: its name and its id sequence in wedopt's schema, its columns. */
+/* A table this file writes: its name and its id sequence (if any) in wedopt's schema, its columns. */
 typedef struct AuditTable
 {
 	const char *name;
@@ -157,7 +158,7 @@ typedef struct AuditTable
 } AuditTable;
 
 static const AuditTable audit_statement_table = {
-	"audit_statement", "audit_statement_id_seq", statement_columns, STATEMENT_NCOLUMNS
+	"audit_statement", NULL, statement_columns, STATEMENT_NCOLUMNS
 };
 static const AuditTable audit_log_table = {
 	"audit_log", "audit_log_id_seq", log_columns, LOG_NCOLUMNS
@@ -174,7 +175,7 @@ typedef struct AuditTarget
 	Relation	partition;		/* its partition for this statement's timestamp */
 	int			attindex[AUDIT_MAX_COLUMNS];	/* 0-based position in the partition */
 	int			natts;
-	Oid			sequence;		/* the table's id sequence */
+	Oid			sequence;		/* the table's id sequence; InvalidOid for audit_statement */
 	CommandId	cid;
 	Datum	   *values;			/* one row, in the partition's column order */
 	bool	   *nulls;
@@ -251,12 +252,14 @@ audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, Timesta
 	TupleDesc	part_desc;
 
 	target->table = table;
-	target->sequence = OidIsValid(nsp) ? get_relname_relid(table->sequence, nsp) : InvalidOid;
-	if (!OidIsValid(log_oid) || !OidIsValid(target->sequence) ||
-		get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)
+	target->sequence = OidIsValid(nsp) && table->sequence != NULL
+		? get_relname_relid(table->sequence, nsp) : InvalidOid;
+	if (!OidIsValid(log_oid) ||
+		(table->sequence != NULL &&
+		 (!OidIsValid(target->sequence) || get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)))
 		ereport(ERROR,
 				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("wedopt: wedopt.%s or its id sequence %s is missing", table->name, table->sequence),
+				 errmsg("wedopt: wedopt.%s or its id sequence is missing", table->name),
 				 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
 
 	target->parent = table_open(log_oid, RowExclusiveLock);
@@ -485,14 +488,13 @@ audit_flush(AuditTarget *target)
 }
 
 /*
- * Write the target's row as its values stand, with a new id (column 0 of both tables): at once,
+ * Write the target's row as its values stand, with this id (column 0 of both tables): at once,
  * or (audit_log) into the batch, written by audit_flush().
  */
-static int64
-audit_insert(AuditTarget *target)
+static void
+audit_insert(AuditTarget *target, int64 id)
 {
 	HeapTuple	tuple;
-	int64		id = nextval_internal(target->sequence, false);
 	TupleDesc	desc = RelationGetDescr(target->partition);
 
 	audit_set(target, 0, Int64GetDatum(id), false);
@@ -513,7 +515,7 @@ audit_insert(AuditTarget *target)
 		target->batch_bytes += tuple->t_len;
 		if (target->nbatch == AUDIT_BATCH_ROWS || target->batch_bytes >= AUDIT_BATCH_BYTES)
 			audit_flush(target);
-		return id;
+		return;
 	}
 	tuple = heap_form_tuple(desc, target->values, target->nulls);
 	heap_insert(target->partition, tuple, target->cid, 0, NULL);
@@ -523,7 +525,6 @@ audit_insert(AuditTarget *target)
 		audit_insert_index_entries(target, target->slot);
 		ExecClearTuple(target->slot);
 	}
-	return id;
 }
 
 /*
@@ -986,24 +987,27 @@ audit_compare(AuditColumns *cols, TupleTableSlot *old_slot, TupleTableSlot *new_
 
 /*
  * One audit_log row. The statement's audit_statement row is written just before its first
- * log row: a statement that changed no row (a TRUNCATE of an empty table) leaves none.
+ * log row, with that row's id: a statement that changed no row (a TRUNCATE of an empty
+ * table) leaves none.
  */
 static void
 audit_set_row(AuditTarget *target, Datum record_id, Datum old_values, bool old_null,
 			  Datum new_values, bool new_null)
 {
 	AuditTarget *statement = target->statement;
+	int64		id = nextval_internal(target->sequence, false);
 
 	if (!statement->written)
 	{
-		statement->id = audit_insert(statement);
+		statement->id = id;
+		audit_insert(statement, id);
 		statement->written = true;
 	}
 	audit_set(target, LC_STATEMENT_ID, Int64GetDatum(statement->id), false);
 	audit_set(target, LC_RECORD_ID, record_id, false);
 	audit_set(target, LC_OLD_VALUES, old_values, old_null);
 	audit_set(target, LC_NEW_VALUES, new_values, new_null);
-	(void) audit_insert(target);
+	audit_insert(target, id);
 }
 
 static Datum

@@ -100,6 +100,12 @@ def test_a_statement_s_facts_are_written_once_not_per_row(guest):
         "statement_id",
     ]
     assert db.execute(ORPHANS).fetchone() == (0, 0)
+    # a statement row bears the id of its first log row (no sequence of its own)
+    first = db.execute(
+        "SELECT bool_and(s.id = (SELECT min(a.id) FROM wedopt.audit_log a WHERE a.statement_id = s.id)) "
+        "FROM wedopt.audit_statement s"
+    ).fetchone()
+    assert first == (True,)
 
 
 def test_statement_rows_go_with_their_transaction_and_savepoints(guest, connect):

@@ -1,11 +1,8 @@
 -- One row per audited statement and table (and per action wedopt takes): the facts every
--- row it changed shares, written once instead of on every wedopt.audit_log row.
-CREATE SEQUENCE @extschema@.audit_statement_id_seq AS bigint;
-
-SELECT pg_catalog.pg_extension_config_dump('@extschema@.audit_statement_id_seq', '');
-
+-- row it changed shares, written once instead of on every wedopt.audit_log row. Its id is
+-- that of the statement's first audit_log row (no sequence of its own).
 CREATE TABLE @extschema@.audit_statement (
-    id bigint NOT NULL DEFAULT pg_catalog.nextval('@extschema@.audit_statement_id_seq'::regclass),
+    id bigint NOT NULL,
     changed_at timestamptz NOT NULL DEFAULT pg_catalog.statement_timestamp(),
     relid oid,
     table_schema text,
@@ -22,15 +19,14 @@ CREATE TABLE @extschema@.audit_statement (
 -- maintain_audit_log(), not here: an index of this parent (the extension's) would clash with
 -- the partitions' own when pg_restore recreates them.
 
-ALTER SEQUENCE @extschema@.audit_statement_id_seq OWNED BY @extschema@.audit_statement.id;
-
 COMMENT ON TABLE @extschema@.audit_statement IS
 'wedopt: one row per audited statement and table (an UPDATE of 100,000 rows is one row here and '
 '100,000 in wedopt.audit_log) and per action wedopt takes: who, from where, in which transaction; '
 'partitioned like wedopt.audit_log on changed_at, with the same bounds, dropped with it by '
 'retention; rows cannot be updated or deleted; wedopt.audit_trail joins the two';
 COMMENT ON COLUMN @extschema@.audit_statement.id IS
-'referenced by wedopt.audit_log.statement_id (with changed_at)';
+'the id of the statement''s first wedopt.audit_log row; referenced by wedopt.audit_log.statement_id '
+'(with changed_at)';
 COMMENT ON COLUMN @extschema@.audit_statement.changed_at IS
 'statement_timestamp() of the statement; its audit_log rows bear the same';
 COMMENT ON COLUMN @extschema@.audit_statement.relid IS

@@ -8,8 +8,7 @@ AS $$
 DECLARE
     v_role text := pg_catalog.current_setting('role');
     v_at timestamptz := pg_catalog.statement_timestamp();
-    v_statement bigint;
-    v_id bigint;
+    v_id bigint := pg_catalog.nextval('@extschema@.audit_log_id_seq'::regclass);
 BEGIN
     -- The first action may come before any table was audited: make sure partitions exist.
     IF NOT EXISTS (
@@ -23,12 +22,13 @@ BEGIN
     END IF;
     -- Every column of both tables, named, as the C trigger writes them (tests/audit checks
     -- both writers against the tables' definitions).
+    -- The statement row bears the id of its (first) log row, as the C trigger writes it.
     INSERT INTO @extschema@.audit_statement AS s (
-        changed_at, relid, table_schema, table_name,
+        id, changed_at, relid, table_schema, table_name,
         changed_by, session_user_name, application_name, client_addr, transaction_id,
         app_user_id, statement
     ) VALUES (
-        v_at, NULL, NULL, NULL,
+        v_id, v_at, NULL, NULL, NULL,
         CASE WHEN v_role OPERATOR(pg_catalog.=) 'none' THEN session_user::text ELSE v_role END,
         session_user, pg_catalog.current_setting('application_name'), pg_catalog.inet_client_addr(),
         pg_catalog.txid_current(),
@@ -36,15 +36,13 @@ BEGIN
             pg_catalog.current_setting(@extschema@.get_setting('audit.app_user_setting'), TRUE), ''
         ),
         NULL
-    )
-    RETURNING s.id INTO v_statement;
+    );
     INSERT INTO @extschema@.audit_log AS a (
-        changed_at, statement_id, operation, record_id, old_values, new_values
+        id, changed_at, statement_id, operation, record_id, old_values, new_values
     ) VALUES (
-        v_at, v_statement, 'ACTION',
+        v_id, v_at, v_id, 'ACTION',
         pg_catalog.jsonb_build_object('action', p_action, 'target', p_target), NULL, p_detail
-    )
-    RETURNING a.id INTO v_id;
+    );
     RETURN v_id;
 END
 $$;
