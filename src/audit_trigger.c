@@ -59,6 +59,7 @@
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -240,81 +241,47 @@ typedef struct AuditColumns
 /* jsonb refuses objects beyond 256 MB: a row's values stop well short of it. */
 #define AUDIT_MAX_OBJECT ((Size) 200 * 1024 * 1024)
 
-static void
-audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, TimestampTz changed_at)
+/*
+ * What audit_open_target() looked up and checked, per table, kept across statements: the
+ * oids of the table and its sequence in wedopt's schema, and the partition whose shape was
+ * checked. A relcache invalidation of any of them (ALTER, DROP, a partition attached or
+ * detached, an invalidation overflow) forgets it (audit_relcache_callback).
+ */
+typedef struct AuditTableCache
 {
-	Oid			log_oid = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
-	PartitionKey key;
-	PartitionDesc desc;
-	PartitionBoundInfo bounds;
-	int			index = -1;
-	Datum		value = TimestampTzGetDatum(changed_at);
-	TupleDesc	part_desc;
+	bool		valid;			/* nsp, parent, sequence */
+	Oid			nsp;
+	Oid			parent;
+	Oid			sequence;
+	bool		shape_valid;	/* partition, attindex */
+	Oid			partition;
+	int			attindex[AUDIT_MAX_COLUMNS];
+} AuditTableCache;
 
-	target->table = table;
-	target->sequence = OidIsValid(nsp) && table->sequence != NULL
-		? get_relname_relid(table->sequence, nsp) : InvalidOid;
-	if (!OidIsValid(log_oid) ||
-		(table->sequence != NULL &&
-		 (!OidIsValid(target->sequence) || get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)))
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("wedopt: wedopt.%s or its id sequence is missing", table->name),
-				 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
+static AuditTableCache audit_cache[2];
+static bool audit_callback_registered = false;
 
-	target->parent = table_open(log_oid, RowExclusiveLock);
-	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.%s is not partitioned", table->name),
-				 errhint("Drop and create the extension again.")));
-
-	/* The partition for this timestamp, as tuple routing would choose it. */
-	key = RelationGetPartitionKey(target->parent);
-	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1 ||
-		key->parttypid[0] != TIMESTAMPTZOID || key->partattrs[0] <= 0 ||
-		key->partattrs[0] > RelationGetDescr(target->parent)->natts ||
-		strcmp(NameStr(TupleDescAttr(RelationGetDescr(target->parent),
-									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.%s is not partitioned by range of changed_at", table->name),
-				 errhint("Drop and create the extension again.")));
-	desc = RelationGetPartitionDesc(target->parent, true);
-	bounds = desc != NULL ? desc->boundinfo : NULL;
-	if (bounds != NULL && bounds->ndatums > 0)
+static void
+audit_relcache_callback(Datum arg, Oid relid)
+{
+	for (int i = 0; i < lengthof(audit_cache); i++)
 	{
-		bool		equal = false;
-		int			offset = partition_range_datum_bsearch(key->partsupfunc,
-														   key->partcollation,
-														   bounds, 1, &value, &equal);
+		AuditTableCache *cache = &audit_cache[i];
 
-		if (offset + 1 >= 0 && offset + 1 <= bounds->ndatums)
-			index = bounds->indexes[offset + 1];
+		if (!OidIsValid(relid) || relid == cache->parent || relid == cache->sequence)
+			cache->valid = false;
+		if (!OidIsValid(relid) || relid == cache->parent || relid == cache->partition)
+			cache->shape_valid = false;
 	}
-	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
-		index = bounds->default_index;
-	if (desc == NULL || index < 0 || index >= desc->nparts)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("wedopt: wedopt.%s has no partition for %s",
-						table->name, timestamptz_to_str(changed_at)),
-				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
-	target->partition = table_open(desc->oids[index], RowExclusiveLock);
-	/* heap_insert() and heap_multi_insert() write heap pages: a plain heap table only. */
-	if (target->partition->rd_rel->relkind != RELKIND_RELATION ||
-		target->partition->rd_rel->relam != HEAP_TABLE_AM_OID)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain heap table",
-						RelationGetRelationName(target->partition), table->name,
-						timestamptz_to_str(changed_at)),
-				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
-						 "detach this one and run it.")));
+}
 
-	part_desc = RelationGetDescr(target->partition);
-	target->natts = part_desc->natts;
-
+/*
+ * Check the partition target writes against the columns this file fills (heap_insert() checks
+ * none of it), and set target->attindex.
+ */
+static void
+audit_check_shape(AuditTarget *target, const AuditTable *table, TupleDesc part_desc)
+{
 	/*
 	 * heap_insert() applies no defaults and checks no NOT NULL: every column of the table must
 	 * be one this file fills, or a column added to it later would silently stay NULL.
@@ -379,6 +346,124 @@ audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, Timesta
 				 errmsg("wedopt: %s (a partition of wedopt.%s) has a CHECK constraint the audit trigger cannot honour",
 						RelationGetRelationName(target->partition), table->name),
 				 errhint("Drop the CHECK constraint from wedopt.%s and its partitions.", table->name)));
+}
+
+static void
+audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, TimestampTz changed_at)
+{
+	AuditTableCache *cache = &audit_cache[table == &audit_log_table ? 1 : 0];
+	PartitionKey key;
+	PartitionDesc desc;
+	PartitionBoundInfo bounds;
+	int			index = -1;
+	Datum		value = TimestampTzGetDatum(changed_at);
+	TupleDesc	part_desc;
+
+	if (!audit_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(audit_relcache_callback, (Datum) 0);
+		audit_callback_registered = true;
+	}
+	target->table = table;
+	/*
+	 * The table, looked up by name unless known: a known oid may be stale (the table dropped
+	 * and made again), which taking its lock reveals (the invalidation then arrives); then it
+	 * is looked up again, once (a fresh lookup is what every statement did before).
+	 */
+	for (int attempt = 0;; attempt++)
+	{
+		if (!cache->valid || cache->nsp != nsp)
+		{
+			cache->valid = false;
+			cache->nsp = nsp;
+			cache->parent = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
+			cache->sequence = OidIsValid(nsp) && table->sequence != NULL
+				? get_relname_relid(table->sequence, nsp) : InvalidOid;
+			if (!OidIsValid(cache->parent) ||
+				(table->sequence != NULL &&
+				 (!OidIsValid(cache->sequence) || get_rel_relkind(cache->sequence) != RELKIND_SEQUENCE)))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_TABLE),
+						 errmsg("wedopt: wedopt.%s or its id sequence is missing", table->name),
+						 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
+			cache->valid = true;
+		}
+		target->parent = try_table_open(cache->parent, RowExclusiveLock);
+		/* a fresh lookup is taken as it is, as it was before this cache */
+		if (target->parent != NULL && (cache->valid || attempt > 0))
+			break;
+		if (target->parent != NULL)
+			table_close(target->parent, NoLock);
+		cache->valid = false;
+		if (attempt > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("wedopt: wedopt.%s went away while an audited statement was writing", table->name),
+					 errhint("Run the statement again.")));
+	}
+	target->sequence = cache->sequence;
+	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: wedopt.%s is not partitioned", table->name),
+				 errhint("Drop and create the extension again.")));
+
+	/* The partition for this timestamp, as tuple routing would choose it. */
+	key = RelationGetPartitionKey(target->parent);
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1 ||
+		key->parttypid[0] != TIMESTAMPTZOID || key->partattrs[0] <= 0 ||
+		key->partattrs[0] > RelationGetDescr(target->parent)->natts ||
+		strcmp(NameStr(TupleDescAttr(RelationGetDescr(target->parent),
+									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: wedopt.%s is not partitioned by range of changed_at", table->name),
+				 errhint("Drop and create the extension again.")));
+	desc = RelationGetPartitionDesc(target->parent, true);
+	bounds = desc != NULL ? desc->boundinfo : NULL;
+	if (bounds != NULL && bounds->ndatums > 0)
+	{
+		bool		equal = false;
+		int			offset = partition_range_datum_bsearch(key->partsupfunc,
+														   key->partcollation,
+														   bounds, 1, &value, &equal);
+
+		if (offset + 1 >= 0 && offset + 1 <= bounds->ndatums)
+			index = bounds->indexes[offset + 1];
+	}
+	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
+		index = bounds->default_index;
+	if (desc == NULL || index < 0 || index >= desc->nparts)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("wedopt: wedopt.%s has no partition for %s",
+						table->name, timestamptz_to_str(changed_at)),
+				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
+	target->partition = table_open(desc->oids[index], RowExclusiveLock);
+	/* heap_insert() and heap_multi_insert() write heap pages: a plain heap table only. */
+	if (target->partition->rd_rel->relkind != RELKIND_RELATION ||
+		target->partition->rd_rel->relam != HEAP_TABLE_AM_OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain heap table",
+						RelationGetRelationName(target->partition), table->name,
+						timestamptz_to_str(changed_at)),
+				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
+						 "detach this one and run it.")));
+
+	part_desc = RelationGetDescr(target->partition);
+	target->natts = part_desc->natts;
+
+	/* The shape, checked once per partition and kept until its relcache entry is invalidated. */
+	if (cache->shape_valid && cache->partition == RelationGetRelid(target->partition))
+		memcpy(target->attindex, cache->attindex, sizeof(target->attindex));
+	else
+	{
+		audit_check_shape(target, table, part_desc);
+		memcpy(cache->attindex, target->attindex, sizeof(target->attindex));
+		cache->partition = RelationGetRelid(target->partition);
+		cache->shape_valid = true;
+	}
 	target->values = palloc0(sizeof(Datum) * target->natts);
 	target->nulls = palloc(sizeof(bool) * target->natts);
 	memset(target->nulls, true, sizeof(bool) * target->natts);

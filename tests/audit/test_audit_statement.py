@@ -417,3 +417,18 @@ def test_core_s_action_hook_without_the_audit_writer_is_a_clear_error(db):
     error = sql_error(db, "SELECT wedopt.set_setting('audit.retention', '2 years')")
     clean_error(error, "42883")
     assert db.execute("SELECT wedopt.get_setting('audit.retention')").fetchone() == ("1 year",)
+
+
+def test_the_trigger_s_cache_follows_the_tables_made_again_in_the_same_session(guest):
+    """The C trigger keeps the tables' oids and checked shapes across statements: the
+    extension dropped and created again under one session must still be written right."""
+    db = guest
+    db.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")  # fills the cache
+    db.execute("DROP EXTENSION wedopt CASCADE")
+    db.execute("CREATE EXTENSION wedopt CASCADE")
+    db.execute("SELECT wedopt.enable_audit('public.guest')")
+    db.execute("UPDATE guest SET full_name = 'B'")
+    assert db.execute(PER_STATEMENT).fetchall() == [("guest", ["UPDATE"], 1)]
+    # a column added after the cache was filled is seen at once
+    db.execute("ALTER TABLE wedopt.audit_log ADD COLUMN reviewed boolean NOT NULL DEFAULT false")
+    clean_error(sql_error(db, "UPDATE guest SET full_name = 'C'"), "XX000")
