@@ -4,6 +4,7 @@ the record id, operation, deltas and statement_id (issue 12, "Cost"). And every 
 two tables is tied to their definitions (issue 13)."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pgcluster
@@ -432,3 +433,37 @@ def test_the_trigger_s_cache_follows_the_tables_made_again_in_the_same_session(g
     # a column added after the cache was filled is seen at once
     db.execute("ALTER TABLE wedopt.audit_log ADD COLUMN reviewed boolean NOT NULL DEFAULT false")
     clean_error(sql_error(db, "UPDATE guest SET full_name = 'C'"), "XX000")
+
+
+def test_the_audit_indexes_come_back_from_pg_restore(
+    guest, cluster, fresh_database, empty_database, tmp_path
+):
+    """Each partition's own index (audit_statement's on id, audit_log's hash on record_id with
+    audit.record_index on): an index of the extension's parent table would not be restored."""
+    guest.execute("SELECT wedopt.set_setting('audit.record_index', 'true')")
+    guest.execute("SELECT * FROM wedopt.maintain_audit_log()")
+    guest.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
+    dump = tmp_path / "db.dump"
+    bindir = pgcluster.bindir()
+    subprocess.run(
+        [bindir / "pg_dump", "-Fc", "-d", fresh_database, "-f", dump], env=cluster.env(), check=True
+    )
+    restore = subprocess.run(
+        [bindir / "pg_restore", "-d", empty_database, dump],
+        env=cluster.env(),
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert restore.returncode == 0, restore.stderr
+    indexes = (
+        "SELECT i.inhparent::regclass::text, count(x.indexrelid) FROM pg_inherits i "
+        "LEFT JOIN pg_index x ON x.indrelid = i.inhrelid "
+        "WHERE i.inhparent IN ('wedopt.audit_log'::regclass, 'wedopt.audit_statement'::regclass) "
+        "GROUP BY 1 ORDER BY 1"
+    )
+    before = guest.execute(indexes).fetchall()
+    with psycopg.connect(cluster.conninfo(empty_database), autocommit=True) as restored:
+        assert restored.execute(indexes).fetchall() == before
+        history = restored.execute("SELECT operation FROM wedopt.record_history('guest', '{\"id\": 1}')")
+        assert history.fetchall() == [("INSERT",)]
