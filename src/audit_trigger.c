@@ -4,8 +4,11 @@
  * wedopt.enable_audit() puts three statement-level AFTER triggers on a table
  * (INSERT, UPDATE, DELETE, each REFERENCING its transition tables) that call
  * wedopt._audit_trigger(app_user_setting, log_statement, excluded column...).
- * For each changed row it writes one audit_log row, exactly as the columns of
- * wedopt.audit_log describe them.
+ * For each statement (and table) that changed rows it writes one wedopt.audit_statement
+ * row (who, from where, which transaction, which table, the statement), and for each
+ * changed row one wedopt.audit_log row (record id, operation, deltas, the statement row's
+ * id), exactly as the columns of the two tables describe them. Both rows are written in
+ * the changing (sub)transaction: rolled back with it, never one without the other.
  *
  * Why C: an audited single-row statement in PL/pgSQL paid, before writing
  * anything, a SECURITY DEFINER call with a pinned search_path, ten per-statement
@@ -35,6 +38,7 @@
 #include "access/xact.h"
 #include "catalog/indexing.h"
 #include "catalog/partition.h"
+#include "catalog/pg_am.h"
 #include "catalog/pg_index.h"
 #include "catalog/pg_inherits.h"
 #include "catalog/pg_trigger.h"
@@ -55,6 +59,7 @@
 #include "utils/datum.h"
 #include "utils/fmgroids.h"
 #include "utils/guc.h"
+#include "utils/inval.h"
 #include "utils/json.h"
 #include "utils/jsonb.h"
 #include "utils/lsyscache.h"
@@ -72,32 +77,45 @@ PG_MODULE_MAGIC;
 
 PG_FUNCTION_INFO_V1(wedopt_audit_trigger);
 
-/* The columns of wedopt.audit_log this trigger fills, looked up by name. */
-typedef enum AuditColumn
+/* The columns of wedopt.audit_statement this trigger fills, looked up by name. */
+typedef enum StatementColumn
 {
-	COL_ID,
-	COL_CHANGED_AT,
-	COL_RELID,
-	COL_SCHEMA,
-	COL_TABLE,
-	COL_OPERATION,
-	COL_RECORD_ID,
-	COL_OLD_VALUES,
-	COL_NEW_VALUES,
-	COL_CHANGED_BY,
-	COL_SESSION_USER,
-	COL_APPLICATION,
-	COL_CLIENT_ADDR,
-	COL_TRANSACTION_ID,
-	COL_APP_USER_ID,
-	COL_STATEMENT,
-	AUDIT_NCOLUMNS
-} AuditColumn;
+	SC_ID,
+	SC_CHANGED_AT,
+	SC_RELID,
+	SC_SCHEMA,
+	SC_TABLE,
+	SC_CHANGED_BY,
+	SC_SESSION_USER,
+	SC_APPLICATION,
+	SC_CLIENT_ADDR,
+	SC_TRANSACTION_ID,
+	SC_APP_USER_ID,
+	SC_STATEMENT,
+	STATEMENT_NCOLUMNS
+} StatementColumn;
+
+/* The columns of wedopt.audit_log this trigger fills, looked up by name. */
+typedef enum LogColumn
+{
+	LC_ID,
+	LC_CHANGED_AT,
+	LC_STATEMENT_ID,
+	LC_OPERATION,
+	LC_RECORD_ID,
+	LC_OLD_VALUES,
+	LC_NEW_VALUES,
+	LOG_NCOLUMNS
+} LogColumn;
+
+#define AUDIT_MAX_COLUMNS 12
 
 /*
- * The shape of wedopt.audit_log this file writes: heap_insert() checks neither types nor NOT
- * NULL nor CHECK constraints, so every column is checked against this before the first row.
- * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the log.
+ * The shape of the tables this file writes: heap_insert() checks neither types nor NOT NULL
+ * nor CHECK constraints, so every column is checked against this before the first row.
+ * may_be_null: this file may leave the column NULL, so it must not be NOT NULL in the table.
+ * Column 0 of both is the id: a log row's from wedopt.audit_log_id_seq, a statement row's that
+ * of its first log row (one sequence call less per statement).
  */
 typedef struct AuditColumnShape
 {
@@ -106,16 +124,12 @@ typedef struct AuditColumnShape
 	bool		may_be_null;
 } AuditColumnShape;
 
-static const AuditColumnShape audit_columns[AUDIT_NCOLUMNS] = {
+static const AuditColumnShape statement_columns[STATEMENT_NCOLUMNS] = {
 	{"id", INT8OID, false},
 	{"changed_at", TIMESTAMPTZOID, false},
 	{"relid", OIDOID, true},
 	{"table_schema", TEXTOID, true},
 	{"table_name", TEXTOID, true},
-	{"operation", TEXTOID, false},
-	{"record_id", JSONBOID, true},
-	{"old_values", JSONBOID, true},
-	{"new_values", JSONBOID, true},
 	{"changed_by", TEXTOID, false},
 	{"session_user_name", TEXTOID, false},
 	{"application_name", TEXTOID, true},
@@ -125,22 +139,73 @@ static const AuditColumnShape audit_columns[AUDIT_NCOLUMNS] = {
 	{"statement", TEXTOID, true}
 };
 
-/* Where this statement's audit rows go, and what every one of them shares. */
+static const AuditColumnShape log_columns[LOG_NCOLUMNS] = {
+	{"id", INT8OID, false},
+	{"changed_at", TIMESTAMPTZOID, false},
+	{"statement_id", INT8OID, false},
+	{"operation", TEXTOID, false},
+	{"record_id", JSONBOID, true},
+	{"old_values", JSONBOID, true},
+	{"new_values", JSONBOID, true}
+};
+
+/* A table this file writes: its name and its id sequence (if any) in wedopt's schema, its columns. */
+typedef struct AuditTable
+{
+	const char *name;
+	const char *sequence;
+	const AuditColumnShape *columns;
+	int			ncolumns;
+} AuditTable;
+
+static const AuditTable audit_statement_table = {
+	"audit_statement", NULL, statement_columns, STATEMENT_NCOLUMNS
+};
+static const AuditTable audit_log_table = {
+	"audit_log", "audit_log_id_seq", log_columns, LOG_NCOLUMNS
+};
+
+StaticAssertDecl(STATEMENT_NCOLUMNS <= AUDIT_MAX_COLUMNS && LOG_NCOLUMNS <= AUDIT_MAX_COLUMNS,
+				 "AUDIT_MAX_COLUMNS is too small");
+
+/* Where this statement's audit rows go in one of the two tables, and what they share. */
 typedef struct AuditTarget
 {
-	Relation	parent;			/* wedopt.audit_log */
+	const AuditTable *table;
+	Relation	parent;			/* wedopt.audit_statement or wedopt.audit_log */
 	Relation	partition;		/* its partition for this statement's timestamp */
-	int			attindex[AUDIT_NCOLUMNS];	/* 0-based position in the partition */
+	int			attindex[AUDIT_MAX_COLUMNS];	/* 0-based position in the partition */
 	int			natts;
-	Oid			sequence;		/* wedopt.audit_log_id_seq */
+	Oid			sequence;		/* the table's id sequence; InvalidOid for audit_statement */
 	CommandId	cid;
 	Datum	   *values;			/* one row, in the partition's column order */
 	bool	   *nulls;
-	/* only when the partition has indexes (setting audit.record_index) */
+	/* only when the partition has indexes (audit_statement's key, setting audit.record_index) */
 	EState	   *estate;
 	ResultRelInfo *rri;
 	TupleTableSlot *slot;
+	/* audit_log: the statement's audit_statement target, written before its first log row */
+	struct AuditTarget *statement;
+	/* audit_statement: whether its row is written, and its id */
+	bool		written;
+	int64		id;
+	/* audit_log: rows formed but not yet written, written together (heap_multi_insert) */
+	bool		batched;
+	TupleTableSlot **batch;		/* AUDIT_BATCH_ROWS slots, made as needed */
+	int			nbatch;
+	int			nslots;
+	Size		batch_bytes;
+	MemoryContext batch_context;
+	BulkInsertState bistate;	/* once a statement writes a full batch */
 } AuditTarget;
+
+/*
+ * A statement's log rows are written a batch at a time, as COPY writes its rows: one WAL record
+ * and one buffer lock per page, not per row. A batch is written when it holds this many rows or
+ * bytes, and before the trigger returns.
+ */
+#define AUDIT_BATCH_ROWS 1000
+#define AUDIT_BATCH_BYTES ((Size) 1024 * 1024)
 
 /*
  * How a column's values become jsonb: the common types directly, as to_jsonb() would
@@ -176,95 +241,68 @@ typedef struct AuditColumns
 /* jsonb refuses objects beyond 256 MB: a row's values stop well short of it. */
 #define AUDIT_MAX_OBJECT ((Size) 200 * 1024 * 1024)
 
-static void
-audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
+/*
+ * What audit_open_target() looked up and checked, per table, kept across statements: the
+ * oids of the table and its sequence in wedopt's schema, and the partition whose shape was
+ * checked. A relcache invalidation of any of them (ALTER, DROP, a partition attached or
+ * detached, an invalidation overflow) forgets it (audit_relcache_callback).
+ */
+typedef struct AuditTableCache
 {
-	Oid			log_oid = get_relname_relid("audit_log", nsp);
-	PartitionKey key;
-	PartitionDesc desc;
-	PartitionBoundInfo bounds;
-	int			index = -1;
-	Datum		value = TimestampTzGetDatum(changed_at);
-	TupleDesc	part_desc;
+	bool		valid;			/* nsp, parent, sequence */
+	Oid			nsp;
+	Oid			parent;
+	Oid			sequence;
+	bool		shape_valid;	/* partition, attindex */
+	Oid			partition;
+	int			attindex[AUDIT_MAX_COLUMNS];
+} AuditTableCache;
 
-	target->sequence = get_relname_relid("audit_log_id_seq", nsp);
-	if (!OidIsValid(log_oid) || !OidIsValid(target->sequence) ||
-		get_rel_relkind(target->sequence) != RELKIND_SEQUENCE)
-		ereport(ERROR,
-				(errcode(ERRCODE_UNDEFINED_TABLE),
-				 errmsg("wedopt: wedopt.audit_log or its id sequence is missing"),
-				 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
+static AuditTableCache audit_cache[2];
+static bool audit_callback_registered = false;
 
-	target->parent = table_open(log_oid, RowExclusiveLock);
-	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.audit_log is not partitioned"),
-				 errhint("Drop and create the extension again.")));
-
-	/* The partition for this timestamp, as tuple routing would choose it. */
-	key = RelationGetPartitionKey(target->parent);
-	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1 ||
-		key->parttypid[0] != TIMESTAMPTZOID || key->partattrs[0] <= 0 ||
-		key->partattrs[0] > RelationGetDescr(target->parent)->natts ||
-		strcmp(NameStr(TupleDescAttr(RelationGetDescr(target->parent),
-									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: wedopt.audit_log is not partitioned by range of changed_at"),
-				 errhint("Drop and create the extension again.")));
-	desc = RelationGetPartitionDesc(target->parent, true);
-	bounds = desc->boundinfo;
-	if (bounds != NULL && bounds->ndatums > 0)
+static void
+audit_relcache_callback(Datum arg, Oid relid)
+{
+	for (int i = 0; i < lengthof(audit_cache); i++)
 	{
-		bool		equal = false;
-		int			offset = partition_range_datum_bsearch(key->partsupfunc,
-														   key->partcollation,
-														   bounds, 1, &value, &equal);
+		AuditTableCache *cache = &audit_cache[i];
 
-		if (offset + 1 >= 0 && offset + 1 <= bounds->ndatums)
-			index = bounds->indexes[offset + 1];
+		if (!OidIsValid(relid) || relid == cache->parent || relid == cache->sequence)
+			cache->valid = false;
+		if (!OidIsValid(relid) || relid == cache->parent || relid == cache->partition)
+			cache->shape_valid = false;
 	}
-	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
-		index = bounds->default_index;
-	if (index < 0 || index >= desc->nparts)
-		ereport(ERROR,
-				(errcode(ERRCODE_CHECK_VIOLATION),
-				 errmsg("wedopt: wedopt.audit_log has no partition for %s",
-						timestamptz_to_str(changed_at)),
-				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
-	target->partition = table_open(desc->oids[index], RowExclusiveLock);
-	if (target->partition->rd_rel->relkind != RELKIND_RELATION)
-		ereport(ERROR,
-				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
-				 errmsg("wedopt: %s, the partition of wedopt.audit_log for %s, is not a plain table",
-						RelationGetRelationName(target->partition), timestamptz_to_str(changed_at)),
-				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
-						 "detach this one and run it.")));
+}
 
-	part_desc = RelationGetDescr(target->partition);
-	target->natts = part_desc->natts;
-
+/*
+ * Check the partition target writes against the columns this file fills (heap_insert() checks
+ * none of it), and set target->attindex.
+ */
+static void
+audit_check_shape(AuditTarget *target, const AuditTable *table, TupleDesc part_desc)
+{
 	/*
-	 * heap_insert() applies no defaults and checks no NOT NULL: every column of the log must
-	 * be one this file fills, or a column added to audit_log later would silently stay NULL.
+	 * heap_insert() applies no defaults and checks no NOT NULL: every column of the table must
+	 * be one this file fills, or a column added to it later would silently stay NULL.
 	 */
 	{
 		int			live = 0;
 
 		for (int i = 0; i < part_desc->natts; i++)
 			live += TupleDescAttr(part_desc, i)->attisdropped ? 0 : 1;
-		if (live != AUDIT_NCOLUMNS)
+		if (live != table->ncolumns)
 			ereport(ERROR,
 					(errcode(ERRCODE_INTERNAL_ERROR),
-					 errmsg("wedopt: %s has %d columns, the audit trigger fills %d",
-							RelationGetRelationName(target->partition), live, AUDIT_NCOLUMNS),
+					 errmsg("wedopt: %s (a partition of wedopt.%s) has %d columns, the audit trigger fills %d",
+							RelationGetRelationName(target->partition), table->name, live,
+							table->ncolumns),
 					 errhint("The installed wedopt library and its SQL objects differ: "
 							 "make install, then ALTER EXTENSION wedopt UPDATE.")));
 	}
-	for (int c = 0; c < AUDIT_NCOLUMNS; c++)
+	for (int c = 0; c < table->ncolumns; c++)
 	{
-		const AuditColumnShape *shape = &audit_columns[c];
+		const AuditColumnShape *shape = &table->columns[c];
 		Form_pg_attribute att = NULL;
 
 		target->attindex[c] = -1;
@@ -280,23 +318,24 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 		if (target->attindex[c] < 0)
 			ereport(ERROR,
 					(errcode(ERRCODE_UNDEFINED_COLUMN),
-					 errmsg("wedopt: %s (a partition of wedopt.audit_log) has no column %s",
-							RelationGetRelationName(target->partition), shape->name),
-					 errhint("The audit trigger writes the columns wedopt.audit_log was created with: "
-							 "put the column back, or drop and create the extension again.")));
+					 errmsg("wedopt: %s (a partition of wedopt.%s) has no column %s",
+							RelationGetRelationName(target->partition), table->name, shape->name),
+					 errhint("The audit trigger writes the columns wedopt.%s was created with: "
+							 "put the column back, or drop and create the extension again.",
+							 table->name)));
 		if (att->atttypid != shape->type || att->atttypmod != -1 ||
 			(att->attnotnull && shape->may_be_null) || att->attgenerated != '\0')
 			ereport(ERROR,
 					(errcode(ERRCODE_DATATYPE_MISMATCH),
-					 errmsg("wedopt: column %s of %s (a partition of wedopt.audit_log) is %s%s, the audit trigger writes %s%s",
-							shape->name, RelationGetRelationName(target->partition),
+					 errmsg("wedopt: column %s of %s (a partition of wedopt.%s) is %s%s, the audit trigger writes %s%s",
+							shape->name, RelationGetRelationName(target->partition), table->name,
 							format_type_with_typemod(att->atttypid, att->atttypmod),
 							att->attnotnull ? " NOT NULL" : "",
 							format_type_be(shape->type),
 							shape->may_be_null ? " (may be NULL)" : ""),
 					 errhint("Audit rows are written below the executor, which would not convert them: "
-							 "ALTER TABLE wedopt.audit_log ALTER %s TYPE %s%s.",
-							 shape->name, format_type_be(shape->type),
+							 "ALTER TABLE wedopt.%s ALTER %s TYPE %s%s.",
+							 table->name, shape->name, format_type_be(shape->type),
 							 shape->may_be_null && att->attnotnull
 							 ? psprintf(", ALTER %s DROP NOT NULL", shape->name) : "")));
 	}
@@ -304,9 +343,127 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	if (part_desc->constr != NULL && part_desc->constr->num_check > 0)
 		ereport(ERROR,
 				(errcode(ERRCODE_INVALID_TABLE_DEFINITION),
-				 errmsg("wedopt: %s (a partition of wedopt.audit_log) has a CHECK constraint the audit trigger cannot honour",
-						RelationGetRelationName(target->partition)),
-				 errhint("Drop the CHECK constraint from wedopt.audit_log and its partitions.")));
+				 errmsg("wedopt: %s (a partition of wedopt.%s) has a CHECK constraint the audit trigger cannot honour",
+						RelationGetRelationName(target->partition), table->name),
+				 errhint("Drop the CHECK constraint from wedopt.%s and its partitions.", table->name)));
+}
+
+static void
+audit_open_target(AuditTarget *target, const AuditTable *table, Oid nsp, TimestampTz changed_at)
+{
+	AuditTableCache *cache = &audit_cache[table == &audit_log_table ? 1 : 0];
+	PartitionKey key;
+	PartitionDesc desc;
+	PartitionBoundInfo bounds;
+	int			index = -1;
+	Datum		value = TimestampTzGetDatum(changed_at);
+	TupleDesc	part_desc;
+
+	if (!audit_callback_registered)
+	{
+		CacheRegisterRelcacheCallback(audit_relcache_callback, (Datum) 0);
+		audit_callback_registered = true;
+	}
+	target->table = table;
+	/*
+	 * The table, looked up by name unless known: a known oid may be stale (the table dropped
+	 * and made again), which taking its lock reveals (the invalidation then arrives); then it
+	 * is looked up again, once (a fresh lookup is what every statement did before).
+	 */
+	for (int attempt = 0;; attempt++)
+	{
+		if (!cache->valid || cache->nsp != nsp)
+		{
+			cache->valid = false;
+			cache->nsp = nsp;
+			cache->parent = OidIsValid(nsp) ? get_relname_relid(table->name, nsp) : InvalidOid;
+			cache->sequence = OidIsValid(nsp) && table->sequence != NULL
+				? get_relname_relid(table->sequence, nsp) : InvalidOid;
+			if (!OidIsValid(cache->parent) ||
+				(table->sequence != NULL &&
+				 (!OidIsValid(cache->sequence) || get_rel_relkind(cache->sequence) != RELKIND_SEQUENCE)))
+				ereport(ERROR,
+						(errcode(ERRCODE_UNDEFINED_TABLE),
+						 errmsg("wedopt: wedopt.%s or its id sequence is missing", table->name),
+						 errhint("ALTER EXTENSION wedopt UPDATE, or drop and create the extension again.")));
+			cache->valid = true;
+		}
+		target->parent = try_table_open(cache->parent, RowExclusiveLock);
+		/* a fresh lookup is taken as it is, as it was before this cache */
+		if (target->parent != NULL && (cache->valid || attempt > 0))
+			break;
+		if (target->parent != NULL)
+			table_close(target->parent, NoLock);
+		cache->valid = false;
+		if (attempt > 0)
+			ereport(ERROR,
+					(errcode(ERRCODE_UNDEFINED_TABLE),
+					 errmsg("wedopt: wedopt.%s went away while an audited statement was writing", table->name),
+					 errhint("Run the statement again.")));
+	}
+	target->sequence = cache->sequence;
+	if (target->parent->rd_rel->relkind != RELKIND_PARTITIONED_TABLE)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: wedopt.%s is not partitioned", table->name),
+				 errhint("Drop and create the extension again.")));
+
+	/* The partition for this timestamp, as tuple routing would choose it. */
+	key = RelationGetPartitionKey(target->parent);
+	if (key == NULL || key->strategy != PARTITION_STRATEGY_RANGE || key->partnatts != 1 ||
+		key->parttypid[0] != TIMESTAMPTZOID || key->partattrs[0] <= 0 ||
+		key->partattrs[0] > RelationGetDescr(target->parent)->natts ||
+		strcmp(NameStr(TupleDescAttr(RelationGetDescr(target->parent),
+									 key->partattrs[0] - 1)->attname), "changed_at") != 0)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: wedopt.%s is not partitioned by range of changed_at", table->name),
+				 errhint("Drop and create the extension again.")));
+	desc = RelationGetPartitionDesc(target->parent, true);
+	bounds = desc != NULL ? desc->boundinfo : NULL;
+	if (bounds != NULL && bounds->ndatums > 0)
+	{
+		bool		equal = false;
+		int			offset = partition_range_datum_bsearch(key->partsupfunc,
+														   key->partcollation,
+														   bounds, 1, &value, &equal);
+
+		if (offset + 1 >= 0 && offset + 1 <= bounds->ndatums)
+			index = bounds->indexes[offset + 1];
+	}
+	if (index < 0 && bounds != NULL && partition_bound_has_default(bounds))
+		index = bounds->default_index;
+	if (desc == NULL || index < 0 || index >= desc->nparts)
+		ereport(ERROR,
+				(errcode(ERRCODE_CHECK_VIOLATION),
+				 errmsg("wedopt: wedopt.%s has no partition for %s",
+						table->name, timestamptz_to_str(changed_at)),
+				 errhint("SELECT * FROM wedopt.maintain_audit_log(); creates the partitions.")));
+	target->partition = table_open(desc->oids[index], RowExclusiveLock);
+	/* heap_insert() and heap_multi_insert() write heap pages: a plain heap table only. */
+	if (target->partition->rd_rel->relkind != RELKIND_RELATION ||
+		target->partition->rd_rel->relam != HEAP_TABLE_AM_OID)
+		ereport(ERROR,
+				(errcode(ERRCODE_WRONG_OBJECT_TYPE),
+				 errmsg("wedopt: %s, the partition of wedopt.%s for %s, is not a plain heap table",
+						RelationGetRelationName(target->partition), table->name,
+						timestamptz_to_str(changed_at)),
+				 errhint("wedopt.maintain_audit_log() creates plain monthly partitions; "
+						 "detach this one and run it.")));
+
+	part_desc = RelationGetDescr(target->partition);
+	target->natts = part_desc->natts;
+
+	/* The shape, checked once per partition and kept until its relcache entry is invalidated. */
+	if (cache->shape_valid && cache->partition == RelationGetRelid(target->partition))
+		memcpy(target->attindex, cache->attindex, sizeof(target->attindex));
+	else
+	{
+		audit_check_shape(target, table, part_desc);
+		memcpy(cache->attindex, target->attindex, sizeof(target->attindex));
+		cache->partition = RelationGetRelid(target->partition);
+		cache->shape_valid = true;
+	}
 	target->values = palloc0(sizeof(Datum) * target->natts);
 	target->nulls = palloc(sizeof(bool) * target->natts);
 	memset(target->nulls, true, sizeof(bool) * target->natts);
@@ -322,9 +479,33 @@ audit_open_target(AuditTarget *target, Oid nsp, TimestampTz changed_at)
 	}
 }
 
+/*
+ * Both tables of wedopt's schema (the schema of the trigger function), the statement's first:
+ * the order maintain_audit_log() and _audit_action() take them in too.
+ */
+static void
+audit_open_targets(AuditTarget *statement, AuditTarget *log, Oid fn, TimestampTz changed_at)
+{
+	Oid			nsp = get_func_namespace(fn);
+
+	audit_open_target(statement, &audit_statement_table, nsp, changed_at);
+	audit_open_target(log, &audit_log_table, nsp, changed_at);
+	log->batched = true;
+	log->batch = palloc(sizeof(TupleTableSlot *) * AUDIT_BATCH_ROWS);
+	log->batch_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit batch",
+											   ALLOCSET_DEFAULT_SIZES);
+}
+
 static void
 audit_close_target(AuditTarget *target)
 {
+	Assert(target->nbatch == 0);
+	for (int i = 0; i < target->nslots; i++)
+		ExecDropSingleTupleTableSlot(target->batch[i]);
+	if (target->bistate != NULL)
+		FreeBulkInsertState(target->bistate);
+	if (target->batch_context != NULL)
+		MemoryContextDelete(target->batch_context);
 	if (target->rri != NULL)
 	{
 		ExecCloseIndices(target->rri);
@@ -337,30 +518,97 @@ audit_close_target(AuditTarget *target)
 }
 
 static inline void
-audit_set(AuditTarget *target, AuditColumn column, Datum value, bool isnull)
+audit_set(AuditTarget *target, int column, Datum value, bool isnull)
 {
 	target->values[target->attindex[column]] = value;
 	target->nulls[target->attindex[column]] = isnull;
 }
 
 static void
-audit_insert(AuditTarget *target)
+audit_insert_index_entries(AuditTarget *target, TupleTableSlot *slot)
+{
+#if PG_VERSION_NUM >= 160000
+	ExecInsertIndexTuples(target->rri, slot, target->estate, false, false, NULL, NIL, false);
+#else
+	ExecInsertIndexTuples(target->rri, slot, target->estate, false, false, NULL, NIL);
+#endif
+	ResetPerTupleExprContext(target->estate);
+}
+
+/* Write the rows of the batch (one alone as heap_insert() would), with their index entries. */
+static void
+audit_flush(AuditTarget *target)
+{
+	if (target->nbatch == 0)
+		return;
+	if (target->nbatch == 1)
+	{
+		HeapTuple	tuple = ExecFetchSlotHeapTuple(target->batch[0], false, NULL);
+
+		heap_insert(target->partition, tuple, target->cid, 0, target->bistate);
+		ItemPointerCopy(&tuple->t_self, &target->batch[0]->tts_tid);
+	}
+	else
+	{
+		if (target->nbatch == AUDIT_BATCH_ROWS && target->bistate == NULL)
+		{
+			/* kept as long as the target, not the row (the caller's context) */
+			MemoryContext caller = MemoryContextSwitchTo(GetMemoryChunkContext(target->batch));
+
+			target->bistate = GetBulkInsertState();
+			MemoryContextSwitchTo(caller);
+		}
+		heap_multi_insert(target->partition, target->batch, target->nbatch, target->cid, 0,
+						  target->bistate);
+	}
+	for (int i = 0; i < target->nbatch; i++)
+	{
+		if (target->rri != NULL)
+			audit_insert_index_entries(target, target->batch[i]);
+		ExecClearTuple(target->batch[i]);
+	}
+	target->nbatch = 0;
+	target->batch_bytes = 0;
+	MemoryContextReset(target->batch_context);
+}
+
+/*
+ * Write the target's row as its values stand, with this id (column 0 of both tables): at once,
+ * or (audit_log) into the batch, written by audit_flush().
+ */
+static void
+audit_insert(AuditTarget *target, int64 id)
 {
 	HeapTuple	tuple;
+	TupleDesc	desc = RelationGetDescr(target->partition);
 
-	audit_set(target, COL_ID, Int64GetDatum(nextval_internal(target->sequence, false)), false);
-	tuple = heap_form_tuple(RelationGetDescr(target->partition), target->values, target->nulls);
+	audit_set(target, 0, Int64GetDatum(id), false);
+	if (target->batched)
+	{
+		MemoryContext caller = MemoryContextSwitchTo(target->batch_context);
+
+		tuple = heap_form_tuple(desc, target->values, target->nulls);
+		MemoryContextSwitchTo(caller);
+		if (target->nbatch == target->nslots)
+		{
+			/* the slots live as long as the target, not the row (the caller's context) */
+			caller = MemoryContextSwitchTo(GetMemoryChunkContext(target->batch));
+			target->batch[target->nslots++] = MakeSingleTupleTableSlot(desc, &TTSOpsHeapTuple);
+			MemoryContextSwitchTo(caller);
+		}
+		ExecStoreHeapTuple(tuple, target->batch[target->nbatch++], false);
+		target->batch_bytes += tuple->t_len;
+		if (target->nbatch == AUDIT_BATCH_ROWS || target->batch_bytes >= AUDIT_BATCH_BYTES)
+			audit_flush(target);
+		return;
+	}
+	tuple = heap_form_tuple(desc, target->values, target->nulls);
 	heap_insert(target->partition, tuple, target->cid, 0, NULL);
 	if (target->rri != NULL)
 	{
 		ExecStoreHeapTuple(tuple, target->slot, false);
-#if PG_VERSION_NUM >= 160000
-		ExecInsertIndexTuples(target->rri, target->slot, target->estate, false, false, NULL, NIL, false);
-#else
-		ExecInsertIndexTuples(target->rri, target->slot, target->estate, false, false, NULL, NIL);
-#endif
+		audit_insert_index_entries(target, target->slot);
 		ExecClearTuple(target->slot);
-		ResetPerTupleExprContext(target->estate);
 	}
 }
 
@@ -822,14 +1070,29 @@ audit_compare(AuditColumns *cols, TupleTableSlot *old_slot, TupleTableSlot *new_
 	return key_changed;
 }
 
+/*
+ * One audit_log row. The statement's audit_statement row is written just before its first
+ * log row, with that row's id: a statement that changed no row (a TRUNCATE of an empty
+ * table) leaves none.
+ */
 static void
 audit_set_row(AuditTarget *target, Datum record_id, Datum old_values, bool old_null,
 			  Datum new_values, bool new_null)
 {
-	audit_set(target, COL_RECORD_ID, record_id, false);
-	audit_set(target, COL_OLD_VALUES, old_values, old_null);
-	audit_set(target, COL_NEW_VALUES, new_values, new_null);
-	audit_insert(target);
+	AuditTarget *statement = target->statement;
+	int64		id = nextval_internal(target->sequence, false);
+
+	if (!statement->written)
+	{
+		statement->id = id;
+		audit_insert(statement, id);
+		statement->written = true;
+	}
+	audit_set(target, LC_STATEMENT_ID, Int64GetDatum(statement->id), false);
+	audit_set(target, LC_RECORD_ID, record_id, false);
+	audit_set(target, LC_OLD_VALUES, old_values, old_null);
+	audit_set(target, LC_NEW_VALUES, new_values, new_null);
+	audit_insert(target, id);
 }
 
 static Datum
@@ -902,9 +1165,9 @@ audit_log_relid(Relation rel, Trigger *trigger, Oid fn)
 	return result;
 }
 
-/* The facts every row of this statement shares. */
+/* The facts of this statement (its audit_statement row), and what its log rows share. */
 static void
-audit_set_statement_facts(AuditTarget *target, Oid relid, Trigger *trigger,
+audit_set_statement_facts(AuditTarget *target, AuditTarget *log, Oid relid, Trigger *trigger,
 						  const char *operation, TimestampTz changed_at)
 {
 	char	   *schema;
@@ -914,36 +1177,40 @@ audit_set_statement_facts(AuditTarget *target, Oid relid, Trigger *trigger,
 	LOCAL_FCINFO(addr_call, 0);
 	Datum		addr;
 
-	audit_set(target, COL_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
-	audit_set(target, COL_RELID, ObjectIdGetDatum(relid), false);
+	audit_set(log, LC_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
+	audit_set(log, LC_OPERATION, audit_text(operation), false);
+	log->statement = target;
+	target->written = false;
+
+	audit_set(target, SC_CHANGED_AT, TimestampTzGetDatum(changed_at), false);
+	audit_set(target, SC_RELID, ObjectIdGetDatum(relid), false);
 	/* NULL only if the table went away under us: the columns may be NULL, the code not. */
 	schema = get_namespace_name(get_rel_namespace(relid));
 	table = get_rel_name(relid);
-	audit_set(target, COL_SCHEMA, schema ? audit_text(schema) : (Datum) 0, schema == NULL);
-	audit_set(target, COL_TABLE, table ? audit_text(table) : (Datum) 0, table == NULL);
-	audit_set(target, COL_OPERATION, audit_text(operation), false);
-	audit_set(target, COL_CHANGED_BY, audit_text(GetUserNameFromId(GetUserId(), false)), false);
-	audit_set(target, COL_SESSION_USER,
+	audit_set(target, SC_SCHEMA, schema ? audit_text(schema) : (Datum) 0, schema == NULL);
+	audit_set(target, SC_TABLE, table ? audit_text(table) : (Datum) 0, table == NULL);
+	audit_set(target, SC_CHANGED_BY, audit_text(GetUserNameFromId(GetUserId(), false)), false);
+	audit_set(target, SC_SESSION_USER,
 			  audit_text(GetUserNameFromId(GetSessionUserId(), false)), false);
 	app = GetConfigOption("application_name", true, false);
-	audit_set(target, COL_APPLICATION, app ? audit_text(app) : (Datum) 0, app == NULL);
+	audit_set(target, SC_APPLICATION, app ? audit_text(app) : (Datum) 0, app == NULL);
 
 	InitFunctionCallInfoData(*addr_call, NULL, 0, InvalidOid, NULL, NULL);
 	addr = inet_client_addr(addr_call);
-	audit_set(target, COL_CLIENT_ADDR, addr, addr_call->isnull);
+	audit_set(target, SC_CLIENT_ADDR, addr, addr_call->isnull);
 
-	audit_set(target, COL_TRANSACTION_ID,
+	audit_set(target, SC_TRANSACTION_ID,
 			  Int64GetDatum((int64) U64FromFullTransactionId(GetTopFullTransactionId())), false);
 	if (trigger->tgnargs > 0 && trigger->tgargs[0][0] != '\0')
 		app_user = GetConfigOption(trigger->tgargs[0], true, false);
 	if (app_user != NULL && app_user[0] != '\0')
-		audit_set(target, COL_APP_USER_ID, audit_text(app_user), false);
+		audit_set(target, SC_APP_USER_ID, audit_text(app_user), false);
 	else
-		audit_set(target, COL_APP_USER_ID, (Datum) 0, true);
+		audit_set(target, SC_APP_USER_ID, (Datum) 0, true);
 	if (trigger->tgnargs > 1 && strcmp(trigger->tgargs[1], "t") == 0 && debug_query_string != NULL)
-		audit_set(target, COL_STATEMENT, audit_text(debug_query_string), false);
+		audit_set(target, SC_STATEMENT, audit_text(debug_query_string), false);
 	else
-		audit_set(target, COL_STATEMENT, (Datum) 0, true);
+		audit_set(target, SC_STATEMENT, (Datum) 0, true);
 }
 
 /* Read a transition table with a read pointer of our own, as a scan of it would. */
@@ -1146,6 +1413,7 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	const char *operation;
 	AuditColumns cols;
 	AuditTarget target = {0};
+	AuditTarget statement = {0};
 	TupleTableSlot *old_slot = NULL;
 	TupleTableSlot *new_slot = NULL;
 	MemoryContext row_context;
@@ -1170,14 +1438,16 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 	if (TRIGGER_FIRED_BY_TRUNCATE(trigdata->tg_event))
 	{
 		guc_level = audit_canonical_settings();
-		audit_open_target(&target, get_func_namespace(fn), changed_at);
-		audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+		audit_open_targets(&statement, &target, fn, changed_at);
+		audit_set_statement_facts(&statement, &target, audit_log_relid(rel, trigdata->tg_trigger, fn),
 								  trigdata->tg_trigger, "TRUNCATE", changed_at);
 		row_context = AllocSetContextCreate(CurrentMemoryContext, "wedopt audit row",
 											ALLOCSET_DEFAULT_SIZES);
 		audit_truncate(&target, rel, trigdata->tg_trigger, max_value, fn, row_context);
 		MemoryContextDelete(row_context);
+		audit_flush(&target);
 		audit_close_target(&target);
+		audit_close_target(&statement);
 		if (guc_level >= 0)
 			AtEOXact_GUC(true, guc_level);
 		return PointerGetDatum(NULL);
@@ -1217,8 +1487,8 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 
 	audit_prepare_columns(&cols, rel, trigdata->tg_trigger, NIL, NULL, max_value);
 	guc_level = audit_canonical_settings();
-	audit_open_target(&target, get_func_namespace(fn), changed_at);
-	audit_set_statement_facts(&target, audit_log_relid(rel, trigdata->tg_trigger, fn),
+	audit_open_targets(&statement, &target, fn, changed_at);
+	audit_set_statement_facts(&statement, &target, audit_log_relid(rel, trigdata->tg_trigger, fn),
 							  trigdata->tg_trigger, operation, changed_at);
 
 	if (old_rows != NULL)
@@ -1265,7 +1535,9 @@ wedopt_audit_trigger(PG_FUNCTION_ARGS)
 		tuplestore_select_read_pointer(new_rows, 0);
 		ExecDropSingleTupleTableSlot(new_slot);
 	}
+	audit_flush(&target);
 	audit_close_target(&target);
+	audit_close_target(&statement);
 	if (guc_level >= 0)
 		AtEOXact_GUC(true, guc_level);
 	return PointerGetDatum(NULL);

@@ -65,14 +65,20 @@ def test_a_write_to_a_partition_being_detached_is_logged_not_a_crash(db, connect
     assert [(r["operation"], r["tbl"]) for r in rows[:1]] == [("INSERT", "bk")]
 
 
+# A column's type changes only once the view that reads it is gone.
+UNVIEW = "ALTER EXTENSION wedopt DROP VIEW wedopt.audit_trail; DROP VIEW wedopt.audit_trail; "
+
+
 @pytest.mark.parametrize(
     ("change", "sqlstate"),
     [
-        ("ALTER TABLE wedopt.audit_log ALTER transaction_id TYPE numeric", "42804"),
-        ("ALTER TABLE wedopt.audit_log ALTER old_values TYPE json", "42804"),
-        ("ALTER TABLE wedopt.audit_log ALTER table_name TYPE varchar(5)", "42804"),
-        ("ALTER TABLE wedopt.audit_log ALTER statement SET NOT NULL", "42804"),
+        (UNVIEW + "ALTER TABLE wedopt.audit_statement ALTER transaction_id TYPE numeric", "42804"),
+        (UNVIEW + "ALTER TABLE wedopt.audit_log ALTER old_values TYPE json", "42804"),
+        (UNVIEW + "ALTER TABLE wedopt.audit_log ALTER statement_id TYPE integer", "42804"),
+        (UNVIEW + "ALTER TABLE wedopt.audit_statement ALTER table_name TYPE varchar(5)", "42804"),
+        ("ALTER TABLE wedopt.audit_statement ALTER statement SET NOT NULL", "42804"),
         ("ALTER TABLE wedopt.audit_log ADD CONSTRAINT no_x CHECK (operation <> 'x')", "42P16"),
+        ("ALTER TABLE wedopt.audit_statement ADD CONSTRAINT no_x CHECK (changed_by <> 'x')", "42P16"),
     ],
 )
 def test_a_log_of_another_shape_is_an_error_not_a_crash(guest, change, sqlstate):
@@ -80,7 +86,8 @@ def test_a_log_of_another_shape_is_an_error_not_a_crash(guest, change, sqlstate)
     db.execute("SET session_replication_role = replica")  # a row to update, logged by no one
     db.execute("INSERT INTO guest (id, wedding_id, full_name) VALUES (1, 1, 'A')")
     db.execute("RESET session_replication_role")
-    db.execute(change)
+    for part in change.split("; "):
+        db.execute(part)
     for statement in (
         "INSERT INTO guest (id, wedding_id, full_name) VALUES (2, 1, 'B')",  # crashed the server
         "UPDATE guest SET full_name = 'C'",
@@ -152,7 +159,7 @@ def test_a_renamed_excluded_column_stays_excluded(guest, event_trigger):
     db.execute("DELETE FROM guest WHERE id = 2")
     versions = history(db, "guest", {"id": 1})
     db.execute("TRUNCATE guest")
-    everything = db.execute("SELECT string_agg(a::text, ' ') FROM wedopt.audit_log a").fetchone()[0]
+    everything = db.execute("SELECT string_agg(a::text, ' ') FROM wedopt.audit_trail a").fetchone()[0]
     assert "SECRET" not in everything
     assert [op for op, _ in versions] == ["INSERT", "UPDATE"]
     assert all("passport" not in row for _, row in versions)

@@ -17,9 +17,7 @@ READ_ONLY = {
         "SELECT wedopt._granted_to_untrusted(NULL, 10, 'f', '{EXECUTE}', '{0}')"
     ),
     "wedopt._audit_excluded_columns(regclass)": "SELECT wedopt._audit_excluded_columns('public.booking')",
-    "wedopt._audit_free_name(text)": "SELECT wedopt._audit_free_name('audit_log_default')",
     "wedopt._audit_key_columns(regclass)": "SELECT wedopt._audit_key_columns('public.booking')",
-    "wedopt._audit_log_bounds()": "SELECT * FROM wedopt._audit_log_bounds()",
     "wedopt._audit_trigger_state()": "SELECT * FROM wedopt._audit_trigger_state()",
     "wedopt._free_relation_name(name,text)": "SELECT wedopt._free_relation_name('wedopt', 'audit_log')",
     "wedopt._partition_bounds(regclass)": "SELECT * FROM wedopt._partition_bounds('wedopt.audit_log')",
@@ -184,6 +182,7 @@ INTERNAL_WRITES = {
         "SELECT * FROM wedopt._execute_admin_sql('ANALYZE public.booking', NULL, false, 'public')"
     ),
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
+    "wedopt._record_action(text,text,jsonb)": "SELECT wedopt._record_action('test', 'public.booking')",
     "wedopt._audit_create_triggers(regclass,regclass[],boolean)": (
         "SELECT wedopt._audit_create_triggers('public.booking', NULL, false)"
     ),

@@ -10,7 +10,7 @@ BEGIN
     -- get_setting() raises the clear error for an unknown name.
     PERFORM @extschema@.get_setting(p_name);
     DELETE FROM @extschema@.setting AS s WHERE s.name OPERATOR(pg_catalog.=) p_name;
-    PERFORM @extschema@._audit_action('reset_setting', p_name, NULL);
+    PERFORM @extschema@._record_action('reset_setting', p_name, NULL);
     RETURN @extschema@.get_setting(p_name);
 END
 $$;

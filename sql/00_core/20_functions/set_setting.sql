@@ -39,8 +39,8 @@ BEGIN
     VALUES (p_name, p_value)
     ON CONFLICT (name) DO UPDATE
         SET value = excluded.value, changed_at = pg_catalog.now(), changed_by = current_user;
-    -- wedopt's own actions are audited, linked to their transaction (sql/60_audit).
-    PERFORM @extschema@._audit_action('set_setting', p_name, pg_catalog.jsonb_build_object('value', p_value));
+    -- wedopt's own actions are audited, linked to their transaction.
+    PERFORM @extschema@._record_action('set_setting', p_name, pg_catalog.jsonb_build_object('value', p_value));
     RETURN p_value;
 END
 $$;

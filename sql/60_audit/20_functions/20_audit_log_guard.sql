@@ -16,7 +16,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@._audit_log_guard() IS
-'wedopt (internal): refuses UPDATE, DELETE and TRUNCATE of wedopt.audit_log, whoever asks';
+'wedopt (internal): refuses UPDATE, DELETE and TRUNCATE of wedopt.audit_log and wedopt.audit_statement, whoever asks';
 
 -- Row triggers on the partitioned parent are cloned to every partition, present and future.
 CREATE OR REPLACE TRIGGER audit_log_guard
@@ -27,4 +27,13 @@ FOR EACH ROW EXECUTE FUNCTION @extschema@._audit_log_guard();
 -- one to each new partition.
 CREATE OR REPLACE TRIGGER audit_log_guard_truncate
 BEFORE TRUNCATE ON @extschema@.audit_log
+FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._audit_log_guard();
+
+-- The statement rows are audit rows too.
+CREATE OR REPLACE TRIGGER audit_statement_guard
+BEFORE UPDATE OR DELETE ON @extschema@.audit_statement
+FOR EACH ROW EXECUTE FUNCTION @extschema@._audit_log_guard();
+
+CREATE OR REPLACE TRIGGER audit_log_guard_truncate
+BEFORE TRUNCATE ON @extschema@.audit_statement
 FOR EACH STATEMENT EXECUTE FUNCTION @extschema@._audit_log_guard();

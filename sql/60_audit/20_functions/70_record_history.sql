@@ -36,9 +36,9 @@ DECLARE
     v_rid_old jsonb;
     v_state jsonb;
     v_where text;
-    v_rows @extschema@.audit_log[];
+    v_rows @extschema@.audit_trail[];
     v_data jsonb[] := '{}';
-    v_row @extschema@.audit_log;
+    v_row @extschema@.audit_trail;
     v_n integer;
     v_nsp text;
     v_rel text;
@@ -110,8 +110,9 @@ BEGIN
 
     -- A row's changes: under its key (or, logged while the table had no key, under a whole
     -- row that holds the key's values), of this table, or of a table restored as this one.
+    -- (wedopt.audit_trail: each wedopt.audit_log row with its wedopt.audit_statement row)
     SELECT pg_catalog.array_agg(a ORDER BY a.id) INTO v_rows
-    FROM @extschema@.audit_log AS a
+    FROM @extschema@.audit_trail AS a
     WHERE
         a.operation OPERATOR(pg_catalog.<>) 'ACTION'
         AND (
