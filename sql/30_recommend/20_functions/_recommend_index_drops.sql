@@ -1,18 +1,7 @@
 -- Plans the caller's SQL (EXPLAIN only): SECURITY INVOKER, search_path NOT pinned (see
 -- doc/security.md); every reference of its own is qualified.
 CREATE OR REPLACE FUNCTION @extschema@._recommend_index_drops(p_queries text[])
-RETURNS TABLE (
-    statement text,
-    index_name text,
-    table_name text,
-    reason text,
-    bytes_saved bigint,
-    made_redundant_by text,
-    statements_checked integer,
-    statements_slower jsonb,
-    safe boolean,
-    rationale text
-)
+RETURNS SETOF @extschema@.index_drop
 LANGUAGE plpython3u
 VOLATILE
 SECURITY INVOKER

@@ -7,22 +7,7 @@ CREATE OR REPLACE FUNCTION @extschema@._recommend_indexes(
     p_storage_budget_bytes bigint,
     p_single boolean
 )
-RETURNS TABLE (
-    kind text,
-    statement text,
-    table_name text,
-    columns text[],
-    index_type text,
-    estimated_bytes bigint,
-    cost_before double precision,
-    cost_after double precision,
-    improvement_pct double precision,
-    statements_helped jsonb,
-    write_overhead jsonb,
-    rationale text,
-    sqlstate text,
-    failed_query text
-)
+RETURNS SETOF @extschema@.index_recommendation
 LANGUAGE plpython3u
 VOLATILE
 SECURITY INVOKER

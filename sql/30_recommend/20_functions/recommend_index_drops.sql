@@ -1,17 +1,6 @@
 -- Plans the caller's SQL (EXPLAIN only): SECURITY INVOKER, search_path NOT pinned (see doc/security.md).
 CREATE OR REPLACE FUNCTION @extschema@.recommend_index_drops(queries text[] DEFAULT NULL)
-RETURNS TABLE (
-    statement text,
-    index_name text,
-    table_name text,
-    reason text,
-    bytes_saved bigint,
-    made_redundant_by text,
-    statements_checked integer,
-    statements_slower jsonb,
-    safe boolean,
-    rationale text
-)
+RETURNS SETOF @extschema@.index_drop
 LANGUAGE plpgsql
 VOLATILE
 SECURITY INVOKER

@@ -1,37 +1,20 @@
 -- Runs the caller's SQL (EXPLAIN only): SECURITY INVOKER, search_path NOT pinned (see doc/security.md).
 CREATE OR REPLACE FUNCTION @extschema@.recommend_indexes(query text)
-RETURNS TABLE (
-    kind text,
-    statement text,
-    table_name text,
-    columns text[],
-    index_type text,
-    estimated_bytes bigint,
-    cost_before double precision,
-    cost_after double precision,
-    improvement_pct double precision,
-    statements_helped jsonb,
-    write_overhead jsonb,
-    rationale text,
-    sqlstate text,
-    failed_query text
-)
+RETURNS SETOF @extschema@.index_recommendation
 LANGUAGE plpgsql
 VOLATILE
 SECURITY INVOKER
 AS $$
-#variable_conflict use_variable
 DECLARE
     err_state text;
     err_message text;
     err_detail text;
     err_hint text;
 BEGIN
-    IF query IS NULL OR pg_catalog.btrim(query, E' \t\r\n\f\v') OPERATOR(pg_catalog.=) '' THEN
-        RAISE EXCEPTION 'wedopt: the query is empty'
-            USING ERRCODE = 'invalid_parameter_value',
-                  HINT = 'Pass one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.';
-    END IF;
+    -- The one entry path of a caller's SQL text (empty, size, PostgreSQL's parser, one statement).
+    PERFORM @extschema@._one_statement(
+        query, 'Pass one SELECT, INSERT, UPDATE, DELETE, MERGE, VALUES, TABLE or WITH statement.'
+    );
     RETURN QUERY SELECT r.* FROM @extschema@._recommend_indexes(ARRAY[query], NULL, NULL, TRUE) AS r;
 EXCEPTION WHEN OTHERS THEN
     GET STACKED DIAGNOSTICS

@@ -4,22 +4,7 @@ CREATE OR REPLACE FUNCTION @extschema@.recommend_indexes_for_workload(
     max_indexes integer DEFAULT NULL,
     storage_budget_bytes bigint DEFAULT NULL
 )
-RETURNS TABLE (
-    kind text,
-    statement text,
-    table_name text,
-    columns text[],
-    index_type text,
-    estimated_bytes bigint,
-    cost_before double precision,
-    cost_after double precision,
-    improvement_pct double precision,
-    statements_helped jsonb,
-    write_overhead jsonb,
-    rationale text,
-    sqlstate text,
-    failed_query text
-)
+RETURNS SETOF @extschema@.index_recommendation
 LANGUAGE plpgsql
 VOLATILE
 SECURITY INVOKER
