@@ -4,7 +4,7 @@ CREATE TYPE @extschema@.index_recommendation AS (
     kind text,
     statement text,
     table_name text,
-    columns text[],
+    columns text [],
     index_type text,
     estimated_bytes bigint,
     cost_before double precision,
