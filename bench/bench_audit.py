@@ -122,12 +122,13 @@ def bulk(conn, variants) -> dict:
     return {key: statistics.median(values) for key, values in times.items()}
 
 
-def pgbench_tps(server: Server, dbname: str, script: str) -> float:
+def pgbench_tps(server: Server, dbname: str, script: str, seconds: int = PGBENCH_SECONDS) -> float:
+    """Transactions per second of script under pgbench: 4 clients, 2 threads, for seconds."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "script.sql"
         path.write_text(script)
         out = subprocess.run(
-            [PGBENCH, "-n", "-c", "4", "-j", "2", "-T", str(PGBENCH_SECONDS), "-f", str(path), dbname],
+            [PGBENCH, "-n", "-c", "4", "-j", "2", "-T", str(seconds), "-f", str(path), dbname],
             env=server.cluster.env(),
             capture_output=True,
             text=True,

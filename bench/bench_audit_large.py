@@ -18,14 +18,10 @@ Ratios are time with audit / time without (OLTP: tps without / tps with).
 
 from __future__ import annotations
 
-import re
 import statistics
-import subprocess
-import tempfile
 import time
-from pathlib import Path
 
-from bench.bench_audit import FILL, PGBENCH, ROWS, TABLE, TARGET_BULK, TARGET_OLTP, UPDATE
+from bench.bench_audit import FILL, ROWS, TABLE, TARGET_BULK, TARGET_OLTP, UPDATE, pgbench_tps
 from bench.run import Result, Server
 
 TITLE = "audit overhead with a log >= 4 x shared_buffers: bulk INSERT/UPDATE and an OLTP mix, on/off"
@@ -123,20 +119,6 @@ def bulk(conn) -> tuple[dict, dict]:
     return {key: statistics.median(values) for key, values in times.items()}, ratios
 
 
-def pgbench_tps(server: Server, dbname: str, script: str) -> float:
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "script.sql"
-        path.write_text(script)
-        out = subprocess.run(
-            [PGBENCH, "-n", "-c", "4", "-j", "2", "-T", str(PGBENCH_SECONDS), "-f", str(path), dbname],
-            env=server.cluster.env(),
-            capture_output=True,
-            text=True,
-            check=True,
-        ).stdout
-    return float(re.search(r"tps = ([0-9.]+)", out).group(1))
-
-
 def oltp(server: Server, dbname: str, conn) -> dict:
     for variant in VARIANTS:
         p = f"oltp_{variant}"
@@ -151,7 +133,9 @@ def oltp(server: Server, dbname: str, conn) -> dict:
         for variant in VARIANTS if r % 2 == 0 else tuple(reversed(VARIANTS)):
             conn.execute("CHECKPOINT")
             runs[variant].append(
-                pgbench_tps(server, dbname, OLTP_SCRIPT.format(p=f"oltp_{variant}", rows=ROWS))
+                pgbench_tps(
+                    server, dbname, OLTP_SCRIPT.format(p=f"oltp_{variant}", rows=ROWS), PGBENCH_SECONDS
+                )
             )
     ratio = statistics.median(n / w for n, w in zip(runs["none"], runs["wedopt"], strict=True))
     return {v: statistics.median(values) for v, values in runs.items()}, ratio
