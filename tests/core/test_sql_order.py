@@ -42,3 +42,22 @@ def test_no_fragment_names_an_object_of_a_later_area():
 def test_core_records_actions_through_its_own_hook():
     core = "\n".join(code_of(p.read_text()) for p in (ROOT / "sql" / "00_core").rglob("*.sql"))
     assert "@extschema@._record_action(" in core and "@extschema@._audit_action" not in core
+
+
+FUNCTION = re.compile(r"CREATE\s+(?:OR\s+REPLACE\s+)?(?:FUNCTION|PROCEDURE)\s+@extschema@\.(\w+)", re.I)
+
+
+def test_every_function_file_is_named_after_its_one_function():
+    # One file-naming rule for every area (issue 13): a file of <area>/20_functions/ is named
+    # after the function it creates, <name>.sql; an overload of a name has its own file,
+    # <name>_<what>.sql (analyze_plan_json.sql). No number: the folders give the order, and
+    # PL/pgSQL and PL/Python bodies are not checked at CREATE time.
+    wrong = []
+    for path in fragments():
+        if path.parent.name != "20_functions":
+            continue
+        names = set(FUNCTION.findall(code_of(path.read_text())))
+        stem = path.stem
+        if len(names) != 1 or not (stem in names or any(stem.startswith(n + "_") for n in names)):
+            wrong.append((str(path.relative_to(ROOT)), sorted(names)))
+    assert wrong == []
