@@ -125,6 +125,7 @@ READ_ONLY = {
     "wedopt._job_catalog()": "SELECT * FROM wedopt._job_catalog()",
     "wedopt._schedule_freeze()": "SELECT wedopt._schedule_freeze()",
     "wedopt.job_status()": "SELECT * FROM wedopt.job_status()",
+    "wedopt.analyze_partitioning_candidates()": "SELECT * FROM wedopt.analyze_partitioning_candidates()",
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.
