@@ -104,21 +104,26 @@ BEGIN
         FROM pg_catalog.pg_stats AS s
         WHERE s.schemaname = (SELECT c.relnamespace::regnamespace::name FROM pg_catalog.pg_class AS c WHERE c.oid = t.oid)
             AND s.tablename = t.relname AND s.attname = k.attname;
-        IF v_lo IS NULL OR v_hi IS NULL THEN
+        IF (v_lo IS NULL OR v_hi IS NULL) AND pg_catalog.has_column_privilege(t.oid, k.attname, 'SELECT') THEN
             EXECUTE pg_catalog.format('SELECT min(%I)::timestamptz, max(%I)::timestamptz FROM %s', k.attname, k.attname, t.oid::regclass)
             INTO v_lo, v_hi;
         END IF;
-        v_span := greatest(1, coalesce(extract(EPOCH FROM v_hi - v_lo) / 86400, 1));
+        -- NULL: the span is unknown (not analysed and not readable by the caller).
+        v_span := CASE WHEN v_lo IS NOT NULL AND v_hi IS NOT NULL THEN greatest(1, extract(EPOCH FROM v_hi - v_lo) / 86400) END;
 
         -- The longest interval whose partition stays within both targets.
         v_unit := NULL;
+        v_unit_days := NULL;
         FOR v_unit_days, v_unit IN
             SELECT u.days, u.unit FROM (VALUES (365.25, 'year'), (91.3125, 'quarter'), (30.4375, 'month'),
                 (7.0, 'week'), (1.0, 'day')) AS u(days, unit)
         LOOP
             v_parts := greatest(1, v_span / v_unit_days);
-            EXIT WHEN t.nrows / v_parts <= v_target_rows AND t.nbytes / v_parts <= v_target_bytes;
+            EXIT WHEN v_span IS NULL OR (t.nrows / v_parts <= v_target_rows AND t.nbytes / v_parts <= v_target_bytes);
         END LOOP;
+        IF v_span IS NULL THEN
+            v_unit := NULL;
+        END IF;
         v_parts := ceil(greatest(1, v_span / v_unit_days));
 
         SELECT
@@ -160,7 +165,7 @@ BEGIN
             + CASE WHEN v_filtered > 0 THEN 25 ELSE 0 END
             + 15 * abs(coalesce(k.correlation, 0))
             + CASE WHEN v_growth > 0 THEN 10 ELSE 0 END
-            + 10 * (1 - 1 / v_parts);
+            + 10 * (1 - 1 / coalesce(v_parts, 1));
         IF v_blockers <> '{}' THEN
             v_score := v_score / 2;
         END IF;
@@ -173,7 +178,7 @@ BEGIN
         key_column := k.attname;
         suggested_interval := CASE v_unit
             WHEN 'year' THEN INTERVAL '1 year' WHEN 'quarter' THEN INTERVAL '3 months'
-            WHEN 'month' THEN INTERVAL '1 month' WHEN 'week' THEN INTERVAL '1 week' ELSE INTERVAL '1 day'
+            WHEN 'month' THEN INTERVAL '1 month' WHEN 'week' THEN INTERVAL '1 week' WHEN 'day' THEN INTERVAL '1 day'
         END;
         pruning_benefit := pg_catalog.format(
             'a query on one %s reads about 1/%s of the table (%s partitions over %s days of data)',
@@ -188,6 +193,17 @@ BEGIN
             v_unit, v_target_rows, v_target_bytes,
             CASE WHEN v_blockers <> '{}' THEN '; convert_to_partitioned() refuses it until the blockers are removed' ELSE '' END
         );
+        IF v_unit IS NULL THEN
+            pruning_benefit := NULL;
+            reason := pg_catalog.format(
+                'key %I: %s of the top statements filter on it; its span is unknown (the table is not analysed '
+                'and the caller cannot read it): ANALYZE it for an interval and migration steps',
+                k.attname, v_filtered
+            );
+            migration_steps := NULL;
+            RETURN NEXT;
+            CONTINUE;
+        END IF;
         migration_steps := ARRAY[
             pg_catalog.format(
                 'SELECT * FROM %I.convert_to_partitioned(%L, %L, %L)', '@extschema@', t.oid::regclass::text,
