@@ -136,3 +136,21 @@ def test_a_monitor_gets_the_advice_its_rights_allow(low, connect):
     low.execute("GRANT SELECT ON public.ev TO wedopt_monitor")
     (row,) = monitor.execute(query).fetchall()
     assert row[:4] == ("ev", "ts", "1 mon", False)
+
+
+def test_growth_comes_from_the_stats_history(low):
+    fill(low, "ev")
+    assert advice(low)["ev"][0] == "ev"
+    growth = "SELECT growth_rows_per_day FROM wedopt.analyze_partitioning_candidates()"
+    assert low.execute(growth).fetchone()[0] is None  # no snapshot yet
+    # Two snapshots 10 days apart, in a partition of fixed past dates (no clock involved).
+    low.execute(
+        "CREATE TABLE wedopt.table_stats_history_test PARTITION OF wedopt.table_stats_history "
+        "FOR VALUES FROM ('2025-01-01 00:00+00') TO ('2025-02-01 00:00+00')"
+    )
+    low.execute(
+        "INSERT INTO wedopt.table_stats_history (taken_at, relid, schema_name, table_name, live_tuples) "
+        "VALUES ('2025-01-01 00:00+00', 'public.ev'::regclass, 'public', 'ev', 1000), "
+        "('2025-01-11 00:00+00', 'public.ev'::regclass, 'public', 'ev', 6000)"
+    )
+    assert low.execute(growth).fetchone()[0] == 500
