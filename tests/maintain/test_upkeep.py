@@ -124,12 +124,11 @@ def test_a_refusal_is_a_row_not_an_abort(upkeep_db):
     assert status == "refused" and command == "REINDEX"
     # VACUUM still runs on event days: queued, then succeeded
     assert rows["public.dead"]["status"] == "queued"
-    vacuum_id = rows["public.dead"]["action_id"]
-    admin.execute("CALL wedopt.wait_for_action(%s, '60 s', NULL, NULL)", [vacuum_id])
-    assert (
-        su.execute("SELECT status FROM wedopt.action_log WHERE id = %s", [vacuum_id]).fetchone()[0]
-        == "succeeded"
-    )
+    for table in ("public.dead", "public.bloated"):
+        vacuum_id = rows[table]["action_id"]
+        admin.execute("CALL wedopt.wait_for_action(%s, '60 s', NULL, NULL)", [vacuum_id])
+        status = su.execute("SELECT status FROM wedopt.action_log WHERE id = %s", [vacuum_id]).fetchone()[0]
+        assert status == "succeeded", table
 
 
 def test_monitor_and_others_may_not_run_it(upkeep_db, connect):
