@@ -163,6 +163,7 @@ WRITES = {
     ),
     "wedopt.unregister_matview(text)": "SELECT wedopt.unregister_matview('public.mv')",
     "wedopt.refresh_matviews(regclass,boolean)": "SELECT * FROM wedopt.refresh_matviews()",
+    "wedopt.run_upkeep(boolean)": "SELECT * FROM wedopt.run_upkeep()",
     "wedopt.run_job(text)": "SELECT wedopt.run_job('check-alerts')",
     "wedopt.schedule_jobs()": "SELECT * FROM wedopt.schedule_jobs()",
     "wedopt.unschedule_jobs()": "SELECT * FROM wedopt.unschedule_jobs()",

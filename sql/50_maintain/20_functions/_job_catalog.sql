@@ -37,7 +37,7 @@ AS $$
         ('matview-refresh', '* * * * *', 'SELECT count(*) FROM @extschema@.refresh_matviews()',
             '@extschema@.refresh_matviews(regclass,boolean)', false, 'materialized views due by their policy'),
         ('upkeep', '23 2 * * *', 'SELECT count(*) FROM @extschema@.run_upkeep()',
-            '@extschema@.run_upkeep()', true, 'reindex and vacuum what needs it, through the dispatcher'),
+            '@extschema@.run_upkeep(boolean)', true, 'reindex and vacuum what needs it, through the dispatcher'),
         ('admin-dispatcher', '* * * * *', 'SELECT @extschema@._dispatch_pending()',
             '@extschema@._dispatch_pending()', false,
             'the dispatcher''s safety net: a worker for every queued admin statement that has none'),
