@@ -171,20 +171,25 @@ def test_missing_index_on_big_table_read_by_seq_scans(db):
 
 
 def test_low_cache_hit_ratio(db):
-    assert findings(db, "low_cache_hit_ratio") == {}
-    set_(db, "observe.cache_min_blocks", "1")
-    set_(db, "observe.cache_hit_ratio_min", "100")  # any block read from disk is below it
-    db.execute("CREATE TABLE public.t AS SELECT generate_series(1, 1000) AS i")
+    # Reads that miss the cache, made on purpose: a temp table five times this session's local
+    # buffers is written and read back, so its blocks come from disk (blks_read counts them).
+    db.execute("SET temp_buffers = '800kB'")
+    db.execute("CREATE TEMP TABLE t AS SELECT i, repeat('x', 200) AS pad FROM generate_series(1, 16000) AS i")
     db.execute("SELECT pg_stat_reset()")
-    db.execute("SELECT count(*) FROM public.t").fetchone()
-    db.execute("DISCARD ALL")
+    db.execute("SELECT count(*) FROM t").fetchone()
     flush_stats(db)
-    ratio = db.execute(
-        "SELECT hit_ratio FROM wedopt.get_cache_hit_ratio() WHERE scope = 'database'"
-    ).fetchone()[0]
-    if ratio is not None and ratio < 100:
-        assert db.info.dbname in findings(db, "low_cache_hit_ratio")
-    db.execute("SELECT wedopt.reset_setting('observe.cache_hit_ratio_min')")
+    hit, read, ratio = db.execute(
+        "SELECT blocks_hit, blocks_read, hit_ratio FROM wedopt.get_cache_hit_ratio() WHERE scope = 'database'"
+    ).fetchone()
+    assert read >= 400 and ratio < 100, (hit, read, ratio)
+    set_(db, "observe.cache_hit_ratio_min", "100")  # any block read from disk is below it
+    set_(db, "observe.cache_min_blocks", "2000000000")  # too few blocks to judge: no finding
+    assert findings(db, "low_cache_hit_ratio") == {}
+    set_(db, "observe.cache_min_blocks", str(hit + read))
+    found = findings(db, "low_cache_hit_ratio")
+    assert list(found) == [db.info.dbname]
+    assert found[db.info.dbname][4]["blocks_read"] >= read
+    set_(db, "observe.cache_hit_ratio_min", "0")  # no ratio is below 0 %
     assert findings(db, "low_cache_hit_ratio") == {}
 
 
