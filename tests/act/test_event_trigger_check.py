@@ -31,7 +31,10 @@ def test_admin_statements_are_confirmed(check_db):
     for sql, note in (
         ("CREATE INDEX booking_guest ON booking (guest)", "confirmed by the event trigger: CREATE INDEX"),
         ("ALTER TABLE booking SET (fillfactor = 90)", "confirmed by the event trigger: ALTER TABLE"),
-        ("CREATE STATISTICS public.booking_st ON venue_id, guest FROM booking", "confirmed by the event trigger"),
+        (
+            "CREATE STATISTICS public.booking_st ON venue_id, guest FROM booking",
+            "confirmed by the event trigger",
+        ),
         ("DROP INDEX booking_guest", "confirmed by the event trigger: DROP INDEX"),
         ("ANALYZE booking", "not confirmable: PostgreSQL fires no event trigger for ANALYZE"),
     ):
@@ -40,10 +43,15 @@ def test_admin_statements_are_confirmed(check_db):
         assert note in action(admin, action_id)["detail"]["event_trigger"][0], sql
     # Dispatched: the worker's session confirms a concurrent build and a concurrent refresh (whose
     # own temporary diff tables are accepted).
-    su.execute("CREATE MATERIALIZED VIEW public.mv AS SELECT venue_id, count(*) FROM public.booking GROUP BY 1")
+    su.execute(
+        "CREATE MATERIALIZED VIEW public.mv AS SELECT venue_id, count(*) FROM public.booking GROUP BY 1"
+    )
     su.execute("CREATE UNIQUE INDEX mv_venue ON public.mv (venue_id)")
     su.execute("ALTER MATERIALIZED VIEW public.mv OWNER TO wedopt_test_admin")
-    for sql in ("CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)", "REFRESH MATERIALIZED VIEW CONCURRENTLY mv"):
+    for sql in (
+        "CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)",
+        "REFRESH MATERIALIZED VIEW CONCURRENTLY mv",
+    ):
         row = wait(admin, run(admin, sql)[0])
         assert row["status"] == "succeeded", row
         assert row["detail"]["event_trigger"]["1"].startswith("confirmed by the event trigger"), row
@@ -59,14 +67,20 @@ def test_ddl_side_effect_is_rolled_back(check_db):
     side_effect_trigger(su)
     error = refused(admin, "CREATE INDEX booking_guest ON booking (guest)")
     assert error.sqlstate == "42501", error
-    assert "the server ran CREATE TABLE of table public.side_effect where wedopt expected CREATE INDEX only" in str(error), error
+    assert (
+        "the server ran CREATE TABLE of table public.side_effect where wedopt expected CREATE INDEX only"
+        in str(error)
+    ), error
     assert "rolled back" in error.diag.message_hint
-    assert su.execute("SELECT to_regclass('public.side_effect'), to_regclass('public.booking_guest')").fetchone() == (
+    assert su.execute(
+        "SELECT to_regclass('public.side_effect'), to_regclass('public.booking_guest')"
+    ).fetchone() == (
         None,
         None,
     )
     logged = su.execute(
-        "SELECT status, sqlstate, error FROM wedopt.action_log WHERE statement LIKE 'CREATE INDEX booking_guest%'"
+        "SELECT status, sqlstate, error FROM wedopt.action_log"
+        " WHERE statement LIKE 'CREATE INDEX booking_guest%'"
     ).fetchone()
     assert logged[:2] == ("failed", "42501") and "event trigger wedopt_act_confirm_ddl" in logged[2], logged
 
@@ -76,13 +90,15 @@ def test_ddl_side_effect_in_the_dispatcher_worker(check_db):
     side_effect_trigger(su)
     row = wait(admin, run(admin, "CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)")[0])
     assert row["status"] == "failed" and row["sqlstate"] == "42501", row
-    assert "ran CREATE TABLE of table public.side_effect where wedopt expected CREATE INDEX only" in row["error"], row
+    assert (
+        "ran CREATE TABLE of table public.side_effect where wedopt expected CREATE INDEX only" in row["error"]
+    ), row
     assert su.execute("SELECT to_regclass('public.side_effect')").fetchone()[0] is None
     assert index_valid(su, "public.booking_date") in (None, False)
     su.execute("DROP EVENT TRIGGER side_effect")
-    assert wait(admin, run(admin, "CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)")[0])["status"] == (
-        "succeeded"
-    )
+    assert wait(admin, run(admin, "CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)")[0])[
+        "status"
+    ] == ("succeeded")
 
 
 def test_a_wrong_expectation_is_caught(check_db):

@@ -16,16 +16,18 @@ STEP = timedelta(minutes=15)
 def surge_db(act_db):
     su, admin = act_db
     # Every snapshot written below lands here, whatever its date.
-    su.execute("CREATE TABLE wedopt.table_stats_history_surge PARTITION OF wedopt.table_stats_history DEFAULT")
+    su.execute(
+        "CREATE TABLE wedopt.table_stats_history_surge PARTITION OF wedopt.table_stats_history DEFAULT"
+    )
     su.execute("SELECT wedopt.set_setting('act.surge_tables', '{public.booking}')")
     su.execute("SELECT wedopt.set_setting('act.freeze_days', '{}')")
     return su, admin
 
 
-def write_history(su, now, days, rate, recent_rate=None, resets=(), table="booking", busy_days=()):
-    """Snapshots every 15 minutes for `days` days up to `now`, n_tup_ins growing by `rate` rows
-    an hour (`recent_rate` in the last hour, and in the same hour of each day in `busy_days` days
-    back); at each time in `resets` the counter restarts at 0."""
+def write_history(su, now, days, rate, *, recent_rate=None, resets=(), table="booking", busy_days=()):
+    """Snapshots every 15 minutes for `days` days up to `now`: n_tup_ins grows by `rate` rows an
+    hour (`recent_rate` in the last hour, and in that hour `busy_days` days back); at each time in
+    `resets` the counter restarts at 0."""
     relid = su.execute("SELECT %s::regclass::oid", [f"public.{table}"]).fetchone()[0]
     recent = [now - timedelta(days=d) for d in (0, *busy_days)]
     at, counter, rows = now - timedelta(days=days), 1_000_000, []
@@ -123,8 +125,14 @@ def test_noise_and_unknown_tables(surge_db):
 def test_partitioned_table_counts_its_partitions(surge_db):
     su, _ = surge_db
     su.execute("CREATE TABLE public.pbook (id int, d date) PARTITION BY RANGE (d)")
-    su.execute("CREATE TABLE public.pbook_1 PARTITION OF public.pbook FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')")
-    su.execute("CREATE TABLE public.pbook_2 PARTITION OF public.pbook FOR VALUES FROM ('2030-02-01') TO ('2030-03-01')")
+    su.execute(
+        "CREATE TABLE public.pbook_1 PARTITION OF public.pbook"
+        " FOR VALUES FROM ('2030-01-01') TO ('2030-02-01')"
+    )
+    su.execute(
+        "CREATE TABLE public.pbook_2 PARTITION OF public.pbook"
+        " FOR VALUES FROM ('2030-02-01') TO ('2030-03-01')"
+    )
     su.execute("SELECT wedopt.set_setting('act.surge_tables', '{pbook}')")
     write_history(su, NOW, 30, 300, recent_rate=500, table="pbook_1")
     write_history(su, NOW, 30, 100, recent_rate=300, table="pbook_2")
@@ -157,7 +165,9 @@ def test_ddl_is_refused_during_a_surge_unless_forced(surge_db):
     assert run(admin, "ANALYZE booking")[1] == "succeeded"
     with pytest.raises(psycopg.errors.InvalidParameterValue):
         run(admin, "CREATE INDEX booking_guest ON booking (guest)", reason=None, force=True)
-    action_id, status = run(admin, "CREATE INDEX booking_guest ON booking (guest)", reason="surge hotfix", force=True)
+    action_id, status = run(
+        admin, "CREATE INDEX booking_guest ON booking (guest)", reason="surge hotfix", force=True
+    )
     assert status == "succeeded"
     row = action(admin, action_id)
     assert row["forced"] is True and "booking surge" in row["detail"]["forced"], row
