@@ -88,11 +88,16 @@ BEGIN
                     pg_catalog.lag(s.taken_at) OVER o AS prev_at,
                     s.n_tup_ins OPERATOR(pg_catalog.-) pg_catalog.lag(s.n_tup_ins) OVER o AS d
                 FROM w
-                JOIN @extschema@.table_stats_history AS s
-                    ON s.taken_at OPERATOR(pg_catalog.>=) (w.ws OPERATOR(pg_catalog.-) (2 OPERATOR(pg_catalog.*) v_window))
-                    AND s.taken_at OPERATOR(pg_catalog.<=) (w.we OPERATOR(pg_catalog.+) (2 OPERATOR(pg_catalog.*) v_window))
-                    AND s.taken_at OPERATOR(pg_catalog.<=) p_now
-                    AND s.relid OPERATOR(pg_catalog.=) ANY (v_relids)
+                -- One index range scan per window (a join on ranges would read the whole history).
+                CROSS JOIN LATERAL (
+                    SELECT x.relid, x.taken_at, x.n_tup_ins
+                    FROM @extschema@.table_stats_history AS x
+                    WHERE x.taken_at OPERATOR(pg_catalog.>=) (w.ws OPERATOR(pg_catalog.-) (2 OPERATOR(pg_catalog.*) v_window))
+                        AND x.taken_at OPERATOR(pg_catalog.<=) (w.we OPERATOR(pg_catalog.+) (2 OPERATOR(pg_catalog.*) v_window))
+                        AND x.taken_at OPERATOR(pg_catalog.<=) p_now
+                        AND x.relid OPERATOR(pg_catalog.=) ANY (v_relids)
+                    OFFSET 0
+                ) AS s
                 WINDOW o AS (PARTITION BY w.k, s.relid ORDER BY s.taken_at)
             ),
             iv AS (
