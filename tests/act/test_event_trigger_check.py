@@ -129,3 +129,28 @@ def test_disabled_event_trigger_refuses_before_running(check_db):
     assert su.execute("SELECT to_regclass('public.booking_guest')").fetchone()[0] is None
     su.execute("ALTER EVENT TRIGGER wedopt_act_confirm_ddl ENABLE")
     assert run(admin, "CREATE INDEX booking_guest ON booking (guest)")[1] == "succeeded"
+
+
+def test_wedopt_audit_and_user_logging_triggers_pass(check_db):
+    """Event triggers that do no DDL of their own, and wedopt's audit (which may put its triggers
+    back after an ALTER TABLE), do not trip the check."""
+    su, admin = check_db
+    su.execute("SELECT wedopt.enable_audit('public.booking')")
+    su.execute("CREATE TABLE public.ddl_seen (tag text)")
+    su.execute("GRANT INSERT ON public.ddl_seen TO wedopt_test_admin")
+    su.execute(
+        "CREATE FUNCTION public.log_ddl() RETURNS event_trigger LANGUAGE plpgsql AS"
+        " $$ BEGIN INSERT INTO public.ddl_seen VALUES (tg_tag); END $$"
+    )
+    su.execute("CREATE EVENT TRIGGER log_ddl ON ddl_command_end EXECUTE FUNCTION public.log_ddl()")
+    for sql in (
+        "ALTER TABLE booking SET (autovacuum_vacuum_scale_factor = 0.01)",
+        "CREATE INDEX ON booking (guest)",
+    ):
+        action_id, status = run(admin, sql)
+        assert status == "succeeded", sql
+        assert action(admin, action_id)["detail"]["event_trigger"][0].startswith("confirmed"), sql
+    assert [r[0] for r in su.execute("SELECT tag FROM public.ddl_seen").fetchall()] == [
+        "ALTER TABLE",
+        "CREATE INDEX",
+    ]
