@@ -6,7 +6,7 @@ from datetime import UTC, datetime, timedelta
 
 import psycopg
 import pytest
-from conftest import action, refused, run
+from conftest import action, refused, run, wait
 
 NOW = datetime(2030, 1, 30, 12, 0, tzinfo=UTC)  # a fixed p_now: nothing depends on today
 STEP = timedelta(minutes=15)
@@ -202,3 +202,14 @@ def test_maintain_jobs_see_the_widened_freeze(surge_db):
     assert su.execute("SELECT wedopt._schedule_freeze()").fetchone()[0] is None
     surge_now(su)
     assert "booking surge" in su.execute("SELECT wedopt._schedule_freeze()").fetchone()[0]
+
+
+def test_a_queued_statement_meets_the_surge_when_it_runs(surge_db):
+    su, admin = surge_db
+    su.execute("SELECT wedopt.set_setting('act.dispatcher', 'cron')")  # it waits for _dispatch_pending()
+    queued = run(admin, "CREATE INDEX CONCURRENTLY booking_date ON booking (event_date)")[0]
+    surge_now(su)
+    su.execute("SELECT wedopt._dispatch_pending()")
+    row = wait(admin, queued)
+    assert row["status"] == "refused" and "during a booking surge on public.booking" in row["error"], row
+    assert row["detail"]["refused_at_execution"] is True
