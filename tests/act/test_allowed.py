@@ -179,6 +179,9 @@ def test_pending_admin_statements_through_psql_gexec(act_db, cluster, fresh_data
     statements = [r[0] for r in admin.execute("SELECT * FROM wedopt.pending_admin_statements()").fetchall()]
     assert statements == [
         f"SELECT wedopt._action_claim({action_id})",
+        "SELECT wedopt._act_expect("
+        "'CREATE INDEX CONCURRENTLY booking_event_date ON public.booking (event_date)',"
+        f" '\"$user\", public', {action_id})",
         "CREATE INDEX CONCURRENTLY booking_event_date ON public.booking (event_date)",
         f"SELECT wedopt._action_finish({action_id})",
     ]

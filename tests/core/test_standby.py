@@ -126,6 +126,15 @@ READ_ONLY = {
     "wedopt._schedule_freeze()": "SELECT wedopt._schedule_freeze()",
     "wedopt.job_status()": "SELECT * FROM wedopt.job_status()",
     "wedopt.analyze_partitioning_candidates()": "SELECT * FROM wedopt.analyze_partitioning_candidates()",
+    # act: booking surge and the event-trigger cross-check (a session setting, no write).
+    "wedopt.booking_surge(timestamp with time zone)": "SELECT * FROM wedopt.booking_surge()",
+    "wedopt._surge_active(timestamp with time zone)": "SELECT wedopt._surge_active()",
+    "wedopt._surge_description(timestamp with time zone)": "SELECT wedopt._surge_description()",
+    "wedopt._act_effective_setting(text,timestamp with time zone)": (
+        "SELECT * FROM wedopt._act_effective_setting('act.index_cap')"
+    ),
+    "wedopt._act_expect(text,text,bigint)": "SELECT wedopt._act_expect(NULL)",
+    "wedopt._act_confirmation(jsonb)": "SELECT * FROM wedopt._act_confirmation('{\"fires\": false}')",
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.
@@ -209,6 +218,8 @@ NOT_CALLED = {
     "wedopt._audit_log_guard()": "a trigger function",
     "wedopt._audit_sql_drop()": "an event trigger function",
     "wedopt._audit_trigger()": "a trigger function",
+    "wedopt._act_confirm_ddl()": "an event trigger function",
+    "wedopt._act_confirm_drop()": "an event trigger function",
     "wedopt._raise_clean(text,text,text,text)": "raises the error it is given, by design",
     "wedopt._action_log_autonomous(text)": "starts a background worker that writes on the primary",
     "wedopt._action_next_step(bigint)": "called by the dispatcher worker, on the primary only",

@@ -16,6 +16,7 @@ DECLARE
     v_parsed @extschema@.parsed_statement;
 BEGIN
     PERFORM @extschema@._require_primary('_action_finish()');
+    PERFORM @extschema@._act_expect(NULL);  -- the last step's expectation ends here
     SELECT a.* INTO v_row FROM @extschema@.action_log AS a WHERE a.id OPERATOR(pg_catalog.=) p_action_id;
     IF NOT FOUND OR v_row.status OPERATOR(pg_catalog.<>) 'running' THEN
         RETURN coalesce(v_row.status, 'unknown');

@@ -59,6 +59,7 @@ BEGIN
         PERFORM @extschema@._action_update(p_action_id, pg_catalog.jsonb_build_object('worker_pid', pg_catalog.pg_backend_pid()));
     END IF;
     IF v_row.cleanup IS NOT NULL THEN
+        PERFORM @extschema@._act_expect(v_row.cleanup, v_row.search_path, p_action_id);
         RETURN QUERY SELECT -1, v_row.cleanup, v_row.search_path, v_timeout;
         RETURN;
     END IF;
@@ -76,10 +77,14 @@ BEGIN
     IF v_parsed.node_type OPERATOR(pg_catalog.=) 'IndexStmt' AND v_parsed.concurrent THEN
         v_index := @extschema@._action_index_of_step(v_step);
         IF v_index IS NOT NULL AND NOT (SELECT i.indisvalid FROM pg_catalog.pg_index AS i WHERE i.indexrelid OPERATOR(pg_catalog.=) v_index) THEN
-            RETURN QUERY SELECT 0, pg_catalog.format('DROP INDEX CONCURRENTLY %s', v_index::text), v_row.search_path, v_timeout;
+            v_step := pg_catalog.format('DROP INDEX CONCURRENTLY %s', v_index::text);
+            PERFORM @extschema@._act_expect(v_step, v_row.search_path, p_action_id);
+            RETURN QUERY SELECT 0, v_step, v_row.search_path, v_timeout;
             RETURN;
         END IF;
     END IF;
+    -- What the server must do, confirmed by its event triggers when the step runs (_act_expect).
+    PERFORM @extschema@._act_expect(v_step, v_row.search_path, p_action_id);
     RETURN QUERY SELECT v_row.step_no, v_step, v_row.search_path, v_timeout;
 END
 $$;

@@ -19,10 +19,21 @@ DECLARE
     v_index regclass;
     v_retries integer := @extschema@.get_setting('act.lock_retries')::integer;
     v_backoff integer := @extschema@.get_setting('act.retry_backoff_ms')::integer;
+    v_expected jsonb := @extschema@._act_expect(NULL);
+    v_confirm record := @extschema@._act_confirmation(v_expected);
 BEGIN
     SELECT a.* INTO v_row FROM @extschema@.action_log AS a WHERE a.id OPERATOR(pg_catalog.=) p_action_id;
     IF NOT FOUND OR v_row.status NOT IN ('queued', 'running') THEN
         RETURN -1;
+    END IF;
+    -- A step that ran without the event trigger's confirmation (_act_expect) did not succeed.
+    IF p_ok AND v_expected IS NOT NULL AND NOT v_confirm.ok THEN
+        p_ok := FALSE;
+        p_sqlstate := '55000';
+        p_message := pg_catalog.format('wedopt: %s was %s', (v_expected->>'tag'), v_confirm.note);
+    ELSIF p_ok AND v_expected IS NOT NULL THEN
+        PERFORM @extschema@._action_update(p_action_id, pg_catalog.jsonb_build_object('detail', pg_catalog.jsonb_build_object(
+            'event_trigger', coalesce(v_row.detail->'event_trigger', '{}') || pg_catalog.jsonb_build_object(p_step_no::text, v_confirm.note))));
     END IF;
     IF p_step_no OPERATOR(pg_catalog.=) -1 THEN
         PERFORM @extschema@._action_update(p_action_id, pg_catalog.jsonb_build_object(

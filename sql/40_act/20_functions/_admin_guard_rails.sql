@@ -1,4 +1,5 @@
--- The guard rails of DDL (doc/act.md): event-day freeze and maintenance window, in act.time_zone.
+-- The guard rails of DDL (doc/act.md): event-day freeze (widened during a booking surge) and
+-- maintenance window, in act.time_zone.
 -- Returns NULL when DDL may run now, else the refusal message.
 CREATE OR REPLACE FUNCTION @extschema@._admin_guard_rails(p_now timestamptz DEFAULT pg_catalog.now())
 RETURNS text
@@ -15,6 +16,7 @@ DECLARE
     v_from time;
     v_to time;
     v_inside boolean;
+    v_freeze record;
 BEGIN
     v_local := p_now AT TIME ZONE v_zone;
     v_day := pg_catalog.to_char(v_local, 'FMDay');
@@ -22,6 +24,16 @@ BEGIN
         SELECT pg_catalog.lower(d) FROM pg_catalog.unnest(@extschema@.get_setting('act.freeze_days')::text []) AS d
     ) THEN
         RETURN pg_catalog.format('today (%s in %s) is an event day: no DDL (setting act.freeze_days)', v_day, v_zone);
+    END IF;
+    -- During a booking surge the freeze widens (act.surge_freeze_days).
+    v_freeze := @extschema@._act_effective_setting('act.freeze_days', p_now);
+    IF v_freeze.surge IS NOT NULL AND pg_catalog.lower(v_day) OPERATOR(pg_catalog.=) ANY (
+        SELECT pg_catalog.lower(d) FROM pg_catalog.unnest(v_freeze.value::text []) AS d
+    ) THEN
+        RETURN pg_catalog.format(
+            'today (%s in %s) is an event day during %s: no DDL (setting act.surge_freeze_days)',
+            v_day, v_zone, v_freeze.surge
+        );
     END IF;
     IF v_window OPERATOR(pg_catalog.<>) '' THEN
         BEGIN
@@ -47,6 +59,7 @@ $$;
 
 COMMENT ON FUNCTION @extschema@._admin_guard_rails(timestamptz) IS
 'wedopt (internal): NULL when DDL may run at the given time, else why not (event-day freeze of '
-'act.freeze_days, maintenance window act.maintenance_window, both in act.time_zone)';
+'act.freeze_days, widened by act.surge_freeze_days during a booking surge; maintenance window '
+'act.maintenance_window; both in act.time_zone)';
 
 GRANT EXECUTE ON FUNCTION @extschema@._admin_guard_rails(timestamptz) TO wedopt_admin;

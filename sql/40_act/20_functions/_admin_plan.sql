@@ -44,6 +44,8 @@ DECLARE
     v_existing record;
     v_i integer;
     v_cap integer;
+    v_eff record;
+    v_share numeric;
     v_budget numeric;
     v_est numeric;
     v_pname text;
@@ -197,6 +199,9 @@ BEGIN
         IF v_guard IS NOT NULL AND NOT p_force THEN
             message := 'wedopt: ' || v_guard;
             hint := 'Nothing was run. An admin may force it: execute_admin_sql(sql, reason => ''...'', force => true).';
+            IF pg_catalog.strpos(v_guard, 'act.surge_freeze_days') OPERATOR(pg_catalog.>) 0 THEN
+                hint := hint || ' The booking surge ends when the insert rate falls back: SELECT * FROM wedopt.booking_surge().';
+            END IF;
             RETURN;
         ELSIF v_guard IS NOT NULL THEN
             detail := detail || pg_catalog.jsonb_build_object('forced', v_guard);
@@ -243,24 +248,35 @@ BEGIN
                 CASE WHEN v_stmt.concurrent THEN 'CONCURRENTLY ' ELSE '' END, v_rel.nspname, v_name);
             detail := detail || pg_catalog.jsonb_build_object('invalid_index_rebuilt', pg_catalog.format('%I.%I', v_rel.nspname, v_name));
         END IF;
-        v_cap := @extschema@.get_setting('act.index_cap')::integer;
+        v_eff := @extschema@._act_effective_setting('act.index_cap');
+        v_cap := v_eff.value::integer;
         IF (SELECT pg_catalog.count(*) FROM pg_catalog.pg_index AS i
             WHERE i.indrelid OPERATOR(pg_catalog.=) table_oid AND i.indexrelid OPERATOR(pg_catalog.<>) coalesce(v_existing.oid, 0))
            OPERATOR(pg_catalog.>=) v_cap THEN
-            message := pg_catalog.format('wedopt: %s already has %s indexes (setting act.index_cap)', target, v_cap);
+            message := pg_catalog.format('wedopt: %s already has %s indexes (setting act.index_cap%s)', target, v_cap,
+                CASE WHEN v_eff.surge IS NOT NULL THEN ', lowered to act.surge_index_cap during ' || v_eff.surge ELSE '' END);
             hint := 'Drop an unused index first (wedopt.get_index_stats()), or raise act.index_cap; nothing was run.';
+            IF v_eff.surge IS NOT NULL THEN
+                hint := 'Nothing was run. Wait for the booking surge to end (SELECT * FROM wedopt.booking_surge()), '
+                    'drop an unused index first, or raise act.surge_index_cap.';
+            END IF;
             RETURN;
         END IF;
         v_budget := @extschema@.get_setting('act.disk_budget_bytes')::numeric;
         IF v_budget OPERATOR(pg_catalog.>) 0 THEN
             v_est := pg_catalog.pg_table_size(table_oid) OPERATOR(pg_catalog.*) @extschema@.get_setting('act.index_size_ratio')::numeric;
+            v_eff := @extschema@._act_effective_setting('act.disk_budget_share');
+            v_share := v_eff.value::numeric;
             IF (pg_catalog.pg_database_size(pg_catalog.current_database()) OPERATOR(pg_catalog.+) v_est)
-               OPERATOR(pg_catalog.>) (v_budget OPERATOR(pg_catalog.*) @extschema@.get_setting('act.disk_budget_share')::numeric) THEN
+               OPERATOR(pg_catalog.>) (v_budget OPERATOR(pg_catalog.*) v_share) THEN
                 message := pg_catalog.format(
-                    'wedopt: an index of about %s would take the database past %s of its disk budget of %s',
-                    pg_catalog.pg_size_pretty(v_est), @extschema@.get_setting('act.disk_budget_share'), pg_catalog.pg_size_pretty(v_budget)
+                    'wedopt: an index of about %s would take the database past %s of its disk budget of %s%s',
+                    pg_catalog.pg_size_pretty(v_est), v_share, pg_catalog.pg_size_pretty(v_budget),
+                    CASE WHEN v_eff.surge IS NOT NULL THEN ' (act.surge_disk_budget_share during ' || v_eff.surge || ')' ELSE '' END
                 );
-                hint := 'Settings act.disk_budget_bytes and act.disk_budget_share; nothing was run.';
+                hint := 'Settings act.disk_budget_bytes and act.disk_budget_share'
+                    || CASE WHEN v_eff.surge IS NOT NULL THEN ', act.surge_disk_budget_share during a booking surge' ELSE '' END
+                    || '; nothing was run.';
                 RETURN;
             END IF;
         END IF;

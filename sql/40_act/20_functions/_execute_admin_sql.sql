@@ -31,6 +31,8 @@ DECLARE
     v_hint text;
     v_worker boolean;
     v_busy bigint;
+    v_confirm record;
+    v_confirmed text [] := '{}';
 BEGIN
     PERFORM @extschema@._require_primary('execute_admin_sql()');
     IF p_sql IS NULL THEN
@@ -95,7 +97,15 @@ BEGIN
             BEGIN
                 PERFORM pg_catalog.set_config('lock_timeout', v_timeout, TRUE);
                 PERFORM pg_catalog.set_config('search_path', p_search_path, TRUE);
+                -- What the server must do, confirmed by its event triggers (_act_expect).
+                PERFORM @extschema@._act_expect(v_step, p_search_path);
                 EXECUTE v_step;
+                v_confirm := @extschema@._act_confirmation(@extschema@._act_expect(NULL));
+                IF NOT v_confirm.ok THEN
+                    RAISE EXCEPTION 'wedopt: % was %', v_plan.command_tag, v_confirm.note USING ERRCODE = 'object_not_in_prerequisite_state',
+                        HINT = 'Nothing of it was applied. The event trigger wedopt_act_confirm_ddl must fire for it (pg_event_trigger).';
+                END IF;
+                v_confirmed := v_confirmed || v_confirm.note;
                 PERFORM pg_catalog.set_config('search_path', 'pg_catalog, pg_temp', TRUE);
                 PERFORM pg_catalog.set_config('lock_timeout', v_old_timeout, TRUE);
                 EXIT;
@@ -114,7 +124,7 @@ BEGIN
                     'status', 'failed', 'sqlstate', v_state, 'error', v_message, 'hint', nullif(v_hint, ''),
                     'started_at', v_started, 'finished_at', pg_catalog.clock_timestamp(),
                     'detail', v_plan.detail || pg_catalog.jsonb_build_object('lock_retries', v_attempt)), TRUE);
-                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = 'wedopt: ' || v_message,
+                RAISE EXCEPTION USING ERRCODE = v_state, MESSAGE = 'wedopt: ' || pg_catalog.regexp_replace(v_message, '^wedopt: ', ''),
                     DETAIL = pg_catalog.format('Logged as failed: wedopt.action_log id %s.%s', v_id, coalesce(' ' || nullif(v_detail, ''), '')),
                     HINT = coalesce(nullif(v_hint, ''), 'Nothing of it was applied.');
             END;
@@ -122,7 +132,8 @@ BEGIN
     END LOOP;
     v_id := @extschema@._action_record(v_row || pg_catalog.jsonb_build_object(
         'status', 'succeeded', 'started_at', v_started, 'finished_at', pg_catalog.clock_timestamp(),
-        'after', @extschema@._action_figures(v_plan.table_oid)));
+        'after', @extschema@._action_figures(v_plan.table_oid),
+        'detail', v_plan.detail || pg_catalog.jsonb_build_object('event_trigger', pg_catalog.to_jsonb(v_confirmed))));
     IF v_plan.detail ? 'skipped' THEN
         RAISE NOTICE 'wedopt: nothing to do: %', v_plan.detail->>'skipped';
     END IF;

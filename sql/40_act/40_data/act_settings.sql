@@ -56,3 +56,47 @@ SELECT @extschema@._define_setting(
     'act.auto_apply_max_table_bytes', 'act', 'numeric', '0', '1073741824', '1099511627776',
     'moderate auto_tune(): indexes only on tables smaller than this', 'bytes'
 );
+
+-- Booking surge (doc/act.md "Booking surge"): the insert rate of act.surge_tables against the same
+-- time of day over the baseline; during a surge the thresholds below tighten and the freeze widens.
+SELECT @extschema@._define_setting(
+    'act.surge_tables', 'act', 'text[]', '{}', '{}', '{}',
+    'tables whose insert rate detects a booking surge (schema.table, or a table name in any schema; '
+    'a partitioned table counts its partitions); empty: no surge detection'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_factor', 'act', 'numeric', '1.5', '2', '3',
+    'a surge is an insert rate over act.surge_window at least this many times the table''s baseline'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_window', 'act', 'interval', '1 hour', '1 hour', '1 hour',
+    'the recent window whose insert rate is compared with the baseline', 'interval'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_baseline', 'act', 'interval', '56 days', '28 days', '14 days',
+    'the baseline: the median rate of the same window on each earlier day of this period '
+    '(needs observe.history_retention at least as long)', 'interval'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_min_baseline_windows', 'act', 'integer', '3', '7', '7',
+    'fewer earlier days with snapshots than this: insufficient history, no surge'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_min_rows', 'act', 'integer', '50', '100', '200',
+    'fewer inserts than this in the recent window is never a surge (noise)'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_index_cap', 'act', 'integer', '6', '8', '10',
+    'during a surge the index cap is the lower of act.index_cap and this'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_disk_budget_share', 'act', 'numeric', '0.6', '0.7', '0.8',
+    'during a surge the storage guard''s share is the lower of act.disk_budget_share and this'
+);
+SELECT @extschema@._define_setting(
+    'act.surge_freeze_days', 'act', 'text[]',
+    '{Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday}',
+    '{Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday}',
+    '{Friday,Saturday,Sunday}',
+    'during a surge these days are event days too (added to act.freeze_days): no DDL unless forced'
+);
