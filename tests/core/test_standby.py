@@ -180,7 +180,7 @@ INTERNAL_WRITES = {
     ),
     "wedopt._action_record(jsonb,boolean)": 'SELECT wedopt._action_record(\'{"queued_by": "postgres"}\')',
     "wedopt._dispatch_pending()": "SELECT wedopt._dispatch_pending()",
-    "wedopt._execute_admin_sql(text,text,boolean,text)": (
+    "wedopt._execute_admin_sql(text,text,boolean,text,text,bigint)": (
         "SELECT * FROM wedopt._execute_admin_sql('ANALYZE public.booking', NULL, false, 'public')"
     ),
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
