@@ -29,7 +29,7 @@ BEGIN
             AND pg_catalog.pg_has_role(session_user, a.queued_by, 'MEMBER')
         ORDER BY a.id
     LOOP
-        v_scans := pg_catalog.pg_stat_get_idx_scan(v_row.ix);
+        v_scans := pg_catalog.pg_stat_get_numscans(v_row.ix);
         v_usage := v_row.detail->'usage';
         IF NOT v_usage ? 'idx_scan' OR v_scans > (v_usage->>'idx_scan')::bigint THEN
             -- The baseline, or it was used: the grace period starts again (the baseline keeps the

@@ -177,15 +177,17 @@ BEGIN
         'rolled_back', coalesce((v_counts OPERATOR(pg_catalog.->>) 'rolled_back')::integer, 0),
         'unused_dropped', (SELECT pg_catalog.count(*) FROM pg_catalog.jsonb_array_elements(v_unused) AS u
             WHERE u OPERATOR(pg_catalog.->>) 'outcome' OPERATOR(pg_catalog.=) 'rolled_back'),
-        'nothing_to_do', pg_catalog.jsonb_array_length(v_recs) OPERATOR(pg_catalog.=) 0
+        -- Nothing created, nothing dropped (recommendations the policy or the retry window holds
+        -- back are listed, not acted on).
+        'nothing_to_do', v_applied OPERATOR(pg_catalog.=) 0
             AND pg_catalog.jsonb_array_length(v_unused) OPERATOR(pg_catalog.=) 0,
         'items', v_items, 'unused', v_unused);
     PERFORM @extschema@._action_update(v_cycle, pg_catalog.jsonb_build_object('status', 'succeeded',
         'finished_at', pg_catalog.clock_timestamp(), 'detail', pg_catalog.jsonb_build_object('report', report)));
     COMMIT;
     IF (report OPERATOR(pg_catalog.->>) 'nothing_to_do')::boolean THEN
-        RAISE NOTICE 'wedopt: auto_tune cycle %: nothing new to do (% workload statements, no index to create or drop)',
-            v_cycle, report OPERATOR(pg_catalog.->>) 'workload_statements';
+        RAISE NOTICE 'wedopt: auto_tune cycle %: nothing new to do (% workload statements, % recommendations held back, no index created or dropped)',
+            v_cycle, report OPERATOR(pg_catalog.->>) 'workload_statements', report OPERATOR(pg_catalog.->>) 'not_applied';
     ELSE
         RAISE NOTICE 'wedopt: auto_tune cycle %: % recommended, % applied, % not applied by policy, % refused, % kept, % rolled back, % unused dropped',
             v_cycle, report OPERATOR(pg_catalog.->>) 'recommended', v_applied, report OPERATOR(pg_catalog.->>) 'not_applied',
