@@ -1,7 +1,8 @@
 -- The verdict on one index from the figures measured before it existed and once it was valid:
 -- keep it when the statements it helps got faster by act.auto_tune_min_gain, and no other
--- measured statement got slower by more than act.auto_tune_max_regression (and the noise floor).
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_judge(p_before jsonb, p_after jsonb, p_helped text [])
+-- measured statement whose plan uses it got slower by more than act.auto_tune_max_regression (and
+-- the noise floor).
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_judge(p_before jsonb, p_after jsonb, p_helped text [], p_index_name text)
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
@@ -32,7 +33,8 @@ BEGIN
             'reason', 'none of the statements it helps could be measured on both sides: no measured benefit');
     END IF;
     v_gain := CASE WHEN v_before > 0 THEN pg_catalog.round(100 * (v_before - v_after) / v_before, 1) ELSE 0 END;
-    -- The worst slowdown among the other statements on the table.
+    -- The worst slowdown among the other statements on the table whose plan now uses the index
+    -- (a plan that does not use it is not slowed by it: a difference there is noise).
     SELECT pg_catalog.jsonb_build_object('statement', pg_catalog.left(s, 200), 'unit', p_before->s->>'unit',
             'before', (p_before->s->>'value')::numeric, 'after', (p_after->s->>'value')::numeric,
             'slower_pct', pg_catalog.round(100 * ((p_after->s->>'value')::numeric - (p_before->s->>'value')::numeric)
@@ -40,6 +42,7 @@ BEGIN
         INTO v_worst
     FROM pg_catalog.jsonb_object_keys(p_after) AS s
     WHERE s <> ALL (p_helped) AND p_before->s->>'unit' = p_after->s->>'unit'
+        AND coalesce(p_after->s->'indexes', '[]') ? p_index_name
         AND (p_after->s->>'value')::numeric > (p_before->s->>'value')::numeric * (1 + v_max_regression / 100)
         AND (p_before->s->>'unit' <> 'ms' OR (p_after->s->>'value')::numeric - (p_before->s->>'value')::numeric > v_noise)
     ORDER BY (p_after->s->>'value')::numeric / nullif((p_before->s->>'value')::numeric, 0) DESC NULLS FIRST
@@ -62,9 +65,10 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text []) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text [], text) IS
 'wedopt (internal): auto_tune()''s verdict on one index from the figures measured before and after '
 '(statement -> _auto_tune_measure()): keep when the helped statements gained act.auto_tune_min_gain '
-'and no other statement regressed beyond act.auto_tune_max_regression; with the reason and figures';
+'and no other statement whose plan uses the index regressed beyond act.auto_tune_max_regression; '
+'with the reason and figures';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text []) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text [], text) TO wedopt_admin;

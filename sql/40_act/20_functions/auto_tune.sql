@@ -143,7 +143,8 @@ BEGIN
         END IF;
         SELECT pg_catalog.to_regclass(a.target)::oid INTO v_index FROM @extschema@.action_log AS a WHERE a.id OPERATOR(pg_catalog.=) v_id;
         v_after := @extschema@._auto_tune_measure_set(v_measure);
-        v_verdict := @extschema@._auto_tune_judge(v_before, v_after, v_helped);
+        v_verdict := @extschema@._auto_tune_judge(v_before, v_after, v_helped,
+            (SELECT c.relname::text FROM pg_catalog.pg_class AS c WHERE c.oid OPERATOR(pg_catalog.=) v_index));
         PERFORM @extschema@._action_annotate(v_id, pg_catalog.jsonb_build_object('index_oid', v_index,
             'auto_tune', pg_catalog.jsonb_build_object('cycle', v_cycle, 'verdict', v_verdict,
                 'helped', pg_catalog.to_jsonb(v_helped), 'before', v_before, 'after', v_after),
