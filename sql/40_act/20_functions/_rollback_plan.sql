@@ -59,9 +59,9 @@ BEGIN
         END IF;
         FOR v_key IN
             SELECT k FROM pg_catalog.jsonb_object_keys(v_a.before->'reloptions' || v_a.after->'reloptions') AS k
-            WHERE v_a.before->'reloptions'->k IS DISTINCT FROM v_a.after->'reloptions'->k ORDER BY k
+            WHERE v_a.before->'reloptions'->k IS DISTINCT FROM v_a.after->'reloptions'->k ORDER BY 1
         LOOP
-            IF v_now->k IS DISTINCT FROM v_a.after->'reloptions'->k THEN
+            IF v_now->v_key IS DISTINCT FROM v_a.after->'reloptions'->v_key THEN
                 RAISE EXCEPTION 'wedopt: storage parameter % of % changed again since action %', v_key, v_a.target, p_action_id
                     USING ERRCODE = 'object_not_in_prerequisite_state',
                           HINT = pg_catalog.format('It is %s now, the action left it %s: roll back the later change first.',
