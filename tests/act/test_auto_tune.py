@@ -71,7 +71,12 @@ def test_cycle_keeps_a_useful_index_and_rolls_back_one_below_the_gain(tune_db):
     drop = action(su, undone["detail"]["rolled_back_by"])
     assert drop["parent_id"] == undone["id"] and drop["source"] == "auto_tune"
     assert drop["status"] == "succeeded" and drop["statement"].startswith("DROP INDEX CONCURRENTLY IF EXISTS")
-    assert su.execute("SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%WHERE (venue_id = 3)%'").fetchone()[0] == 0
+    assert (
+        su.execute("SELECT count(*) FROM pg_indexes WHERE indexdef LIKE '%WHERE (venue_id = 3)%'").fetchone()[
+            0
+        ]
+        == 0
+    )
     # The cycle is an action too, with the report.
     row = action(su, report["cycle"])
     assert row["command_tag"] == "AUTO TUNE" and row["status"] == "succeeded"
@@ -120,15 +125,15 @@ def test_unused_index_is_dropped_after_the_grace_period(tune_db):
     assert cycle(admin, [GUEST_COUNT])["kept"] == 1
     admin.execute("SELECT pg_stat_force_next_flush()")  # its own measuring scans, flushed when idle
     for _ in range(50):
-        if su.execute("SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'booking_guest_idx'").fetchone()[0]:
+        if su.execute(
+            "SELECT idx_scan FROM pg_stat_user_indexes WHERE indexrelname = 'booking_guest_idx'"
+        ).fetchone()[0]:
             break
         time.sleep(0.1)
     start = su.execute("SELECT now()").fetchone()[0]
     first = cycle(admin, [GUEST_COUNT], start)  # takes the baseline
     assert first["unused_dropped"] == 0 and first["nothing_to_do"] is True
-    assert cycle(admin, [GUEST_COUNT], start + timedelta(days=13))[
-        "unused_dropped"
-    ] == 0
+    assert cycle(admin, [GUEST_COUNT], start + timedelta(days=13))["unused_dropped"] == 0
     late = cycle(admin, [GUEST_COUNT], start + timedelta(days=15))
     assert late["unused_dropped"] == 1, late
     assert index_valid(su, "public.booking_guest_idx") is None

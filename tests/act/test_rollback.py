@@ -10,7 +10,9 @@ pytestmark = [pytest.mark.slow, pytest.mark.local_only]
 
 
 def rollback(conn, action_id, reason="test"):
-    return conn.execute("CALL wedopt.rollback_action(%s, %s, false, NULL, NULL)", [action_id, reason]).fetchone()
+    return conn.execute(
+        "CALL wedopt.rollback_action(%s, %s, false, NULL, NULL)", [action_id, reason]
+    ).fetchone()
 
 
 def row(conn, action_id):
@@ -37,7 +39,11 @@ def test_rollback_of_create_index(rb_db, concurrently):
     assert status == "rolled_back"
     assert index_valid(su, "public.booking_rb") is None
     undo = row(su, undo_id)
-    assert undo["source"] == "rollback_action" and undo["parent_id"] == action_id and undo["status"] == "succeeded"
+    assert (
+        undo["source"] == "rollback_action"
+        and undo["parent_id"] == action_id
+        and undo["status"] == "succeeded"
+    )
     assert undo["statement"] == "DROP INDEX CONCURRENTLY IF EXISTS public.booking_rb"
     undone = row(su, action_id)
     assert undone["status"] == "rolled_back" and undone["detail"]["rolled_back_by"] == undo_id
@@ -49,7 +55,9 @@ def test_rollback_of_create_index(rb_db, concurrently):
 def test_rollback_of_storage_parameters_restores_the_old_values(rb_db):
     su, admin = rb_db
     run(admin, "ALTER TABLE booking SET (autovacuum_vacuum_scale_factor = 0.1)")
-    action_id, _ = run(admin, "ALTER TABLE booking SET (autovacuum_vacuum_scale_factor = 0.05, fillfactor = 80)")
+    action_id, _ = run(
+        admin, "ALTER TABLE booking SET (autovacuum_vacuum_scale_factor = 0.05, fillfactor = 80)"
+    )
     undo_id, status = rollback(admin, action_id)
     assert status == "rolled_back"
     opts = su.execute("SELECT reloptions FROM pg_class WHERE oid = 'public.booking'::regclass").fetchone()[0]
@@ -72,7 +80,10 @@ def test_rollback_of_create_statistics(rb_db):
     action_id, _ = run(admin, "CREATE STATISTICS booking_rb_stats ON venue_id, event_date FROM booking")
     undo_id, status = rollback(admin, action_id)
     assert status == "rolled_back"
-    assert su.execute("SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'booking_rb_stats'").fetchone()[0] == 0
+    assert (
+        su.execute("SELECT count(*) FROM pg_statistic_ext WHERE stxname = 'booking_rb_stats'").fetchone()[0]
+        == 0
+    )
     undo = row(su, undo_id)
     assert undo["command_tag"] == "DROP STATISTICS" and undo["parent_id"] == action_id
 

@@ -117,7 +117,9 @@ READ_ONLY = {
     "wedopt._auto_tune_helped(jsonb,text[],text[])": (
         "SELECT wedopt._auto_tune_helped('[{\"statement_no\": 1}]', '{SELECT 1}', '{}')"
     ),
-    "wedopt._auto_tune_judge(jsonb,jsonb,text[],text)": "SELECT wedopt._auto_tune_judge('{}', '{}', '{}', 'i')",
+    "wedopt._auto_tune_judge(jsonb,jsonb,text[],text)": (
+        "SELECT wedopt._auto_tune_judge('{}', '{}', '{}', 'i')"
+    ),
     "wedopt._auto_tune_measure(text,integer)": (
         "SELECT wedopt._auto_tune_measure('SELECT * FROM public.booking WHERE venue_id = 7', 1)"
     ),

@@ -1,8 +1,8 @@
 -- The full texts of the statements one recommendation helps: statement_no points into the array
 -- given to the advisor; with NULL queries the advisor read pg_stat_statements itself, so its
 -- (shortened) text is matched against the workload the cycle collected.
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_helped(p_helped jsonb, p_queries text [], p_workload text [])
-RETURNS text []
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_helped(p_helped jsonb, p_queries text[], p_workload text[])
+RETURNS text[]
 LANGUAGE sql
 IMMUTABLE
 SECURITY INVOKER
@@ -19,7 +19,7 @@ AS $$
     WHERE t.text IS NOT NULL;
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_helped(jsonb, text [], text []) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_helped(jsonb, text[], text[]) IS
 'wedopt (internal): the full texts of the statements a recommendation''s statements_helped names';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_helped(jsonb, text [], text []) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_helped(jsonb, text[], text[]) TO wedopt_admin;

@@ -2,7 +2,9 @@
 -- keep it when the statements it helps got faster by act.auto_tune_min_gain, and no other
 -- measured statement whose plan uses it got slower by more than act.auto_tune_max_regression (and
 -- the noise floor).
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_judge(p_before jsonb, p_after jsonb, p_helped text [], p_index_name text)
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_judge(
+    p_before jsonb, p_after jsonb, p_helped text[], p_index_name text
+)
 RETURNS jsonb
 LANGUAGE plpgsql
 STABLE
@@ -65,10 +67,10 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text [], text) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text[], text) IS
 'wedopt (internal): auto_tune()''s verdict on one index from the figures measured before and after '
 '(statement -> _auto_tune_measure()): keep when the helped statements gained act.auto_tune_min_gain '
 'and no other statement whose plan uses the index regressed beyond act.auto_tune_max_regression; '
 'with the reason and figures';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text [], text) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_judge(jsonb, jsonb, text[], text) TO wedopt_admin;

@@ -1,5 +1,5 @@
 -- Runs the caller's SQL (through _auto_tune_measure): SECURITY INVOKER, search_path NOT pinned.
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_measure_set(p_statements text [])
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_measure_set(p_statements text[])
 RETURNS jsonb
 LANGUAGE plpgsql
 VOLATILE
@@ -19,8 +19,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_measure_set(text []) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_measure_set(text[]) IS
 'wedopt (internal): Runs the caller''s SQL. _auto_tune_measure() of each statement, as an object '
 'statement -> figures';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_measure_set(text []) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_measure_set(text[]) TO wedopt_admin;

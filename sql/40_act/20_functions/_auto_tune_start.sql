@@ -1,6 +1,6 @@
 -- A cycle is an action of its own (command_tag AUTO TUNE, source auto_tune): what it did is in its
 -- detail.report, and the indexes it created point at it (parent_id).
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_start(p_queries text [], p_as_of timestamptz)
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_start(p_queries text[], p_as_of timestamptz)
 RETURNS bigint
 LANGUAGE plpgsql
 VOLATILE
@@ -19,8 +19,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_start(text [], timestamptz) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_start(text[], timestamptz) IS
 'wedopt (internal): record the start of an auto_tune() cycle in wedopt.action_log (command_tag '
 'AUTO TUNE, status running); returns its id';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_start(text [], timestamptz) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_start(text[], timestamptz) TO wedopt_admin;

@@ -1,7 +1,7 @@
 -- Step 1 of a cycle: the statements given, or the top statements of pg_stat_statements by total
 -- time (the same ones, in the same order, as the index advisor reads with NULL queries).
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_workload(p_queries text [])
-RETURNS text []
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_workload(p_queries text[])
+RETURNS text[]
 LANGUAGE plpgsql
 STABLE
 SECURITY INVOKER
@@ -37,8 +37,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_workload(text []) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_workload(text[]) IS
 'wedopt (internal): the workload of an auto_tune() cycle: the statements given, or this database''s '
 'top pg_stat_statements statements by total time (recommend.max_statements of them)';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_workload(text []) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_workload(text[]) TO wedopt_admin;

@@ -53,7 +53,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@._undo_index(bigint, text, text, boolean, text, jsonb) IS
+COMMENT ON PROCEDURE @extschema@._undo_index (bigint, text, text, boolean, text, jsonb) IS
 'wedopt (internal): drop the index a CREATE INDEX action built (DROP INDEX CONCURRENTLY IF EXISTS, '
 'by oid, re-checked) as a new action with parent_id = that action, wait for it and mark the action '
 'rolled_back; returns the outcome (rolled_back, gone, refused, failed, queued) as jsonb';

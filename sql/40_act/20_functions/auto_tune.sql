@@ -4,7 +4,7 @@
 -- (a procedure with one cannot COMMIT) and no pinned search_path: the workload's statements resolve
 -- under the caller's; every name of its own is qualified.
 CREATE OR REPLACE PROCEDURE @extschema@.auto_tune(
-    queries text [] DEFAULT NULL,
+    queries text[] DEFAULT NULL,
     as_of timestamptz DEFAULT NULL,
     INOUT report jsonb DEFAULT NULL
 )
@@ -198,7 +198,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@.auto_tune(text [], timestamptz, jsonb) IS
+COMMENT ON PROCEDURE @extschema@.auto_tune (text [], timestamptz, jsonb) IS
 'wedopt: CALL wedopt.auto_tune() runs one auto-tuning cycle (outside a transaction block; it commits '
 'between steps): drops the indexes it created that stayed unused for act.auto_tune_unused_grace, '
 'collects the workload (the queries given, or the top pg_stat_statements statements by total time), '
@@ -209,4 +209,4 @@ COMMENT ON PROCEDURE @extschema@.auto_tune(text [], timestamptz, jsonb) IS
 'the cycle''s wedopt.action_log row (command_tag AUTO TUNE). as_of replaces now() for the grace '
 'period and the retry window';
 
-GRANT EXECUTE ON PROCEDURE @extschema@.auto_tune(text [], timestamptz, jsonb) TO wedopt_admin;
+GRANT EXECUTE ON PROCEDURE @extschema@.auto_tune(text[], timestamptz, jsonb) TO wedopt_admin;

@@ -51,7 +51,7 @@ BEGIN
 END
 $$;
 
-COMMENT ON PROCEDURE @extschema@.rollback_action(bigint, text, boolean, bigint, text) IS
+COMMENT ON PROCEDURE @extschema@.rollback_action (bigint, text, boolean, bigint, text) IS
 'wedopt: CALL wedopt.rollback_action(id, reason) undoes a succeeded action where it can: CREATE INDEX '
 '(DROP INDEX CONCURRENTLY IF EXISTS of that index, found by oid and re-checked), ALTER TABLE SET/RESET '
 '(the old storage parameters put back), CREATE STATISTICS (DROP STATISTICS); the undo is a new action '
