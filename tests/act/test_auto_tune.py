@@ -171,3 +171,45 @@ def test_auto_tune_and_admin_sql_under_a_booking_write_load(tune_db, cluster, fr
     assert report["kept"] == 1, report
     assert su.execute("SELECT count(*) FROM booking").fetchone()[0] == rows_before + clients * per_client
     assert su.execute("SELECT count(*) FROM pg_index WHERE NOT indisvalid").fetchone()[0] == 0
+
+
+def test_workload_from_pg_stat_statements_is_judged_by_generic_plan_cost(tune_db):
+    su, admin = tune_db
+    su.execute(
+        "SELECT extensions.pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)"
+    )
+    for n in (4242, 4243, 4244):
+        admin.execute(f"SELECT * FROM booking WHERE guest = 'guest {n}'").fetchall()
+    report = cycle(admin)  # no queries: the top statements of pg_stat_statements
+    assert report["workload_statements"] >= 1
+    (kept,) = [i for i in items(report, "kept") if "(guest)" in i["index"]]
+    create = action(su, kept["action_id"])
+    (before,) = create["detail"]["auto_tune"]["before"].values()
+    assert before["judged_by"] == "generic_plan_cost" and "$n" in before["note"]
+    assert kept["verdict"]["unit"] == "cost" and kept["verdict"]["gain_pct"] >= 10
+
+
+def test_judge_counts_a_regression_only_where_the_plan_uses_the_index(db):
+    def judge(other_after, indexes):
+        before = {
+            "q1": {"unit": "ms", "value": 50},
+            "q2": {"unit": "ms", "value": 10, "indexes": []},
+        }
+        after = {
+            "q1": {"unit": "ms", "value": 1},
+            "q2": {"unit": "ms", "value": other_after, "indexes": indexes},
+        }
+        return db.execute(
+            "SELECT wedopt._auto_tune_judge(%s, %s, '{q1}', 'new_idx')",
+            [json.dumps(before), json.dumps(after)],
+        ).fetchone()[0]
+
+    assert judge(10.5, ["new_idx"])["keep"] is True  # 5 %: under act.auto_tune_max_regression
+    slowed = judge(30, ["new_idx"])  # 200 % slower, and its plan uses the index
+    assert slowed["keep"] is False and "slower" in slowed["reason"]
+    assert slowed["regression"]["slower_pct"] == 200
+    assert judge(30, ["other_idx"])["keep"] is True  # the index is not in its plan: noise
+    none = db.execute(
+        "SELECT wedopt._auto_tune_judge('{}', '{}', '{q1}', 'new_idx')"
+    ).fetchone()[0]
+    assert none["keep"] is False and "no measured benefit" in none["reason"]

@@ -130,3 +130,18 @@ def test_refusals_unknown_failed_and_other_roles(rb_db, connect):
         rollback(admin, su_action)
     assert info.value.diag.sqlstate == "42501"
     assert index_valid(su, "public.su_idx") is True
+
+
+def test_rollback_is_refused_on_an_event_day_unless_forced(rb_db):
+    su, admin = rb_db
+    action_id, _ = run(admin, "CREATE INDEX booking_rb_freeze ON booking (guest)")
+    days = "{Monday,Tuesday,Wednesday,Thursday,Friday,Saturday,Sunday}"
+    su.execute("SELECT wedopt.set_setting('act.freeze_days', %s)", [days])
+    with pytest.raises(psycopg.Error) as info:
+        rollback(admin, action_id)
+    assert info.value.diag.sqlstate == "42501" and "event day" in info.value.diag.message_primary
+    assert row(su, action_id)["status"] == "succeeded" and index_valid(su, "public.booking_rb_freeze")
+    undo_id, status = admin.execute(
+        "CALL wedopt.rollback_action(%s, 'forced on a Saturday', true, NULL, NULL)", [action_id]
+    ).fetchone()
+    assert status == "rolled_back" and row(su, undo_id)["forced"] is True

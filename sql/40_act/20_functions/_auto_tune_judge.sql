@@ -57,8 +57,8 @@ BEGIN
             'act.auto_tune_max_regression (%s%%): %s', v_worst->>'slower_pct', v_worst->>'before',
             v_worst->>'after', v_worst->>'unit', v_max_regression, v_worst->>'statement');
     ELSE
-        v_reason := pg_catalog.format('the statements it helps went from %s to %s %s (%s%% faster)',
-            v_before, v_after, v_unit, v_gain);
+        v_reason := pg_catalog.format('the statements it helps went from %s to %s %s (%s%% %s)',
+            v_before, v_after, v_unit, v_gain, CASE WHEN v_unit = 'ms' THEN 'faster' ELSE 'cheaper' END);
     END IF;
     RETURN pg_catalog.jsonb_strip_nulls(pg_catalog.jsonb_build_object(
         'keep', v_reason LIKE 'the statements it helps%', 'reason', v_reason, 'unit', v_unit,
