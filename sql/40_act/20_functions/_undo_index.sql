@@ -56,6 +56,7 @@ $$;
 COMMENT ON PROCEDURE @extschema@._undo_index (bigint, text, text, boolean, text, jsonb) IS
 'wedopt (internal): drop the index a CREATE INDEX action built (DROP INDEX CONCURRENTLY IF EXISTS, '
 'by oid, re-checked) as a new action with parent_id = that action, wait for it and mark the action '
-'rolled_back; returns the outcome (rolled_back, gone, refused, failed, queued) as jsonb';
+'rolled_back; returns the outcome (rolled_back, gone, refused, failed, queued) as jsonb. Commits between '
+'its steps, so it takes no SET search_path and qualifies every name';
 
 GRANT EXECUTE ON PROCEDURE @extschema@._undo_index(bigint, text, text, boolean, text, jsonb) TO wedopt_admin;

@@ -199,14 +199,15 @@ END
 $$;
 
 COMMENT ON PROCEDURE @extschema@.auto_tune (text [], timestamptz, jsonb) IS
-'wedopt: CALL wedopt.auto_tune() runs one auto-tuning cycle (outside a transaction block; it commits '
-'between steps): drops the indexes it created that stayed unused for act.auto_tune_unused_grace, '
-'collects the workload (the queries given, or the top pg_stat_statements statements by total time), '
-'asks the index advisor, applies what act.auto_apply allows through execute_admin_sql (guard rails '
-'apply), measures the statements each index helps before and after with real executions (SELECTs '
-'without $n; others by plan cost) and rolls back an index below act.auto_tune_min_gain or one that '
-'slows another statement beyond act.auto_tune_max_regression. Returns a jsonb report, also kept in '
-'the cycle''s wedopt.action_log row (command_tag AUTO TUNE). as_of replaces now() for the grace '
-'period and the retry window';
+'wedopt: CALL wedopt.auto_tune() runs one auto-tuning cycle (outside a transaction block). Commits '
+'between its steps, and Runs the caller''s SQL (the workload, timed), so no SET search_path: drops '
+'the indexes it created that stayed unused for act.auto_tune_unused_grace, collects the workload '
+'(the queries given, or the top pg_stat_statements statements by total time), asks the index '
+'advisor, applies what act.auto_apply allows through execute_admin_sql (guard rails apply), measures '
+'the statements each index helps before and after with real executions (SELECTs without $n; others '
+'by plan cost) and rolls back an index below act.auto_tune_min_gain or one that slows another '
+'statement beyond act.auto_tune_max_regression. Returns a jsonb report, also kept in the cycle''s '
+'wedopt.action_log row (command_tag AUTO TUNE). as_of replaces now() for the grace period and the '
+'retry window';
 
 GRANT EXECUTE ON PROCEDURE @extschema@.auto_tune(text[], timestamptz, jsonb) TO wedopt_admin;

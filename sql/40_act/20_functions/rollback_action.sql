@@ -57,6 +57,7 @@ COMMENT ON PROCEDURE @extschema@.rollback_action (bigint, text, boolean, bigint,
 '(the old storage parameters put back), CREATE STATISTICS (DROP STATISTICS); the undo is a new action '
 '(source rollback_action, parent_id the undone one), which becomes rolled_back when it succeeded. '
 'VACUUM, ANALYZE, REINDEX, CLUSTER, REFRESH and DROP INDEX cannot be undone (0A000). Only for the '
-'role that queued the action (or a member of it); outside a transaction block (it commits)';
+'role that queued the action (or a member of it); outside a transaction block. Commits between its '
+'steps, so it takes no SET search_path and qualifies every name';
 
 GRANT EXECUTE ON PROCEDURE @extschema@.rollback_action(bigint, text, boolean, bigint, text) TO wedopt_admin;
