@@ -176,7 +176,8 @@ def test_auto_tune_and_admin_sql_under_a_booking_write_load(tune_db, cluster, fr
 def test_workload_from_pg_stat_statements_is_judged_by_generic_plan_cost(tune_db):
     su, admin = tune_db
     su.execute(
-        "SELECT extensions.pg_stat_statements_reset(0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)"
+        "SELECT extensions.pg_stat_statements_reset("
+        "0, (SELECT oid FROM pg_database WHERE datname = current_database()), 0)"
     )
     for n in (4242, 4243, 4244):
         admin.execute(f"SELECT * FROM booking WHERE guest = 'guest {n}'").fetchall()
@@ -209,7 +210,5 @@ def test_judge_counts_a_regression_only_where_the_plan_uses_the_index(db):
     assert slowed["keep"] is False and "slower" in slowed["reason"]
     assert slowed["regression"]["slower_pct"] == 200
     assert judge(30, ["other_idx"])["keep"] is True  # the index is not in its plan: noise
-    none = db.execute(
-        "SELECT wedopt._auto_tune_judge('{}', '{}', '{q1}', 'new_idx')"
-    ).fetchone()[0]
+    none = db.execute("SELECT wedopt._auto_tune_judge('{}', '{}', '{q1}', 'new_idx')").fetchone()[0]
     assert none["keep"] is False and "no measured benefit" in none["reason"]
