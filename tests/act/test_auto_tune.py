@@ -7,6 +7,7 @@ import json
 import time
 from datetime import timedelta
 
+import psycopg
 import pytest
 from conftest import finish_booking_load, index_valid, start_booking_load
 
@@ -212,3 +213,31 @@ def test_judge_counts_a_regression_only_where_the_plan_uses_the_index(db):
     assert judge(30, ["other_idx"])["keep"] is True  # the index is not in its plan: noise
     none = db.execute("SELECT wedopt._auto_tune_judge('{}', '{}', '{q1}', 'new_idx')").fetchone()[0]
     assert none["keep"] is False and "no measured benefit" in none["reason"]
+
+
+def test_one_cycle_at_a_time_and_an_interrupted_one_is_marked_failed(tune_db, connect):
+    su, admin = tune_db
+    other = connect("wedopt_test_admin")
+    pid = other.execute("SELECT pg_backend_pid()").fetchone()[0]
+    fake = {
+        "queued_by": "wedopt_test_admin",
+        "source": "auto_tune",
+        "command_tag": "AUTO TUNE",
+        "statement": "CALL wedopt.auto_tune()",
+        "mode": "immediate",
+        "status": "running",
+        "worker_pid": pid,
+    }
+    running = admin.execute("SELECT wedopt._action_record(%s)", [json.dumps(fake)]).fetchone()[0]
+    with pytest.raises(psycopg.Error) as info:
+        cycle(admin, [GUEST_COUNT])
+    assert info.value.diag.sqlstate == "55006" and info.value.diag.message_hint
+    other.close()
+    for _ in range(50):  # the backend is gone: the cycle it left is failed, a new one runs
+        if not su.execute("SELECT count(*) FROM pg_stat_activity WHERE pid = %s", [pid]).fetchone()[0]:
+            break
+        time.sleep(0.1)
+    assert cycle(admin, [GUEST_COUNT])["kept"] == 1
+    assert (
+        su.execute("SELECT status FROM wedopt.action_log WHERE id = %s", [running]).fetchone()[0] == "failed"
+    )
