@@ -241,3 +241,29 @@ def test_one_cycle_at_a_time_and_an_interrupted_one_is_marked_failed(tune_db, co
     assert (
         su.execute("SELECT status FROM wedopt.action_log WHERE id = %s", [running]).fetchone()[0] == "failed"
     )
+
+
+def test_an_index_left_unjudged_by_an_interrupted_cycle_is_watched_by_the_grace_period(tune_db):
+    su, admin = tune_db
+    # What an interrupted cycle leaves: its row running (session gone), its index built, no verdict.
+    fake = {
+        "queued_by": "wedopt_test_admin",
+        "source": "auto_tune",
+        "command_tag": "AUTO TUNE",
+        "statement": "CALL wedopt.auto_tune()",
+        "mode": "immediate",
+        "status": "running",
+        "worker_pid": 1,
+    }
+    cycle_id = admin.execute("SELECT wedopt._action_record(%s)", [json.dumps(fake)]).fetchone()[0]
+    create_id, _ = admin.execute(
+        "SELECT * FROM wedopt._execute_admin_sql("
+        "'CREATE INDEX booking_left_idx ON booking (event_date)', 'left', false, 'public', 'auto_tune', %s)",
+        [cycle_id],
+    ).fetchone()
+    start = su.execute("SELECT now()").fetchone()[0]
+    assert cycle(admin, [GUEST_COUNT], start)["unused_dropped"] == 0  # baseline taken
+    assert "usage" in action(su, create_id)["detail"]
+    late = cycle(admin, [GUEST_COUNT], start + timedelta(days=15))
+    assert late["unused_dropped"] == 1, late
+    assert index_valid(su, "public.booking_left_idx") is None

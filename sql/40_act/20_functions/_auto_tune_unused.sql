@@ -1,5 +1,5 @@
--- The grace period: each cycle looks at the indexes auto_tune() created and kept (still there,
--- actions of a role the caller is a member of) and notes their idx_scan in the action's
+-- The grace period: each cycle looks at the indexes auto_tune() created and kept, or left unjudged
+-- when its cycle was interrupted (still there, actions of a role the caller is a member of) and notes their idx_scan in the action's
 -- detail.usage; an index whose idx_scan has not grown for act.auto_tune_unused_grace is returned,
 -- to be dropped. The first look after the creating cycle takes the baseline, so the scans of
 -- auto_tune()'s own measurements are not counted as use.
@@ -17,20 +17,25 @@ DECLARE
     v_usage jsonb;
 BEGIN
     FOR v_row IN
-        SELECT a.id, a.detail, (a.detail->>'index_oid')::oid AS ix,
+        SELECT a.id, a.detail, i.indexrelid AS ix,
             pg_catalog.format('%I.%I', n.nspname, c.relname) AS name
         FROM @extschema@.action_log AS a
-        JOIN pg_catalog.pg_index AS i ON i.indexrelid = (a.detail->>'index_oid')::oid AND i.indrelid = a.table_oid
+        JOIN pg_catalog.pg_index AS i
+            ON i.indexrelid = coalesce((a.detail->>'index_oid')::oid, pg_catalog.to_regclass(a.target)::oid)
+                AND i.indrelid = a.table_oid
         JOIN pg_catalog.pg_class AS c ON c.oid = i.indexrelid
         JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
         WHERE a.source = 'auto_tune' AND a.command_tag = 'CREATE INDEX' AND a.status = 'succeeded'
-            AND a.detail ? 'usage'
+            AND NOT a.detail ? 'skipped'
+            -- Judged and kept, or left unjudged by a cycle that was interrupted.
+            AND (a.detail ? 'usage' OR NOT EXISTS (
+                SELECT FROM @extschema@.action_log AS cy WHERE cy.id = a.parent_id AND cy.status = 'running'))
             AND EXISTS (SELECT FROM pg_catalog.pg_roles AS r WHERE r.rolname = a.queued_by)
             AND pg_catalog.pg_has_role(session_user, a.queued_by, 'MEMBER')
         ORDER BY a.id
     LOOP
         v_scans := pg_catalog.pg_stat_get_numscans(v_row.ix);
-        v_usage := v_row.detail->'usage';
+        v_usage := coalesce(v_row.detail->'usage', pg_catalog.jsonb_build_object('since', p_as_of));
         IF NOT v_usage ? 'idx_scan' OR v_scans > (v_usage->>'idx_scan')::bigint THEN
             -- The baseline, or it was used: the grace period starts again (the baseline keeps the
             -- creation time).
