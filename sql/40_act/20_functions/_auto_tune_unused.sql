@@ -1,5 +1,6 @@
--- The grace period: each cycle looks at the indexes auto_tune() created and kept, or left unjudged
--- when its cycle was interrupted (still there, actions of a role the caller is a member of) and notes their idx_scan in the action's
+-- The grace period: each cycle looks at the indexes auto_tune() created and kept, or left
+-- unjudged when its cycle was interrupted (still there, actions of a role the caller is a
+-- member of) and notes their idx_scan in the action's
 -- detail.usage; an index whose idx_scan has not grown for act.auto_tune_unused_grace is returned,
 -- to be dropped. The first look after the creating cycle takes the baseline, so the scans of
 -- auto_tune()'s own measurements are not counted as use.
