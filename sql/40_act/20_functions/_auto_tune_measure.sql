@@ -1,7 +1,9 @@
 -- Runs the caller's SQL (timed EXPLAIN ANALYZE of one SELECT, read-only, rolled back):
 -- SECURITY INVOKER, search_path NOT pinned (the caller's names must resolve), every reference of
 -- its own qualified (see doc/security.md).
-CREATE OR REPLACE FUNCTION @extschema@._auto_tune_measure(p_sql text, p_runs integer DEFAULT NULL)
+CREATE OR REPLACE FUNCTION @extschema@._auto_tune_measure(
+    p_sql text, p_runs integer DEFAULT NULL, p_execute boolean DEFAULT TRUE
+)
 RETURNS jsonb
 LANGUAGE plpgsql
 VOLATILE
@@ -33,7 +35,11 @@ BEGIN
     END IF;
     -- Only a SELECT without $n runs, in a read-only subtransaction that is always rolled back
     -- (a writing CTE, FOR UPDATE or a function that writes fails, and is judged by its plan).
-    IF v_stmt.node_type OPERATOR(pg_catalog.=) 'SelectStmt' AND v_stmt.param_count OPERATOR(pg_catalog.=) 0 THEN
+    IF NOT p_execute THEN
+        -- A statement of pg_stat_statements that another role ran: running it with the caller's
+        -- rights (a superuser's, under pg_cron) would run that role's functions with them.
+        v_note := 'run by another role (pg_stat_statements): never executed as the caller, judged by its plan cost';
+    ELSIF v_stmt.node_type OPERATOR(pg_catalog.=) 'SelectStmt' AND v_stmt.param_count OPERATOR(pg_catalog.=) 0 THEN
         BEGIN
             PERFORM pg_catalog.set_config('transaction_read_only', 'on', TRUE);
             FOR v_i IN 0..v_runs LOOP
@@ -93,11 +99,11 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._auto_tune_measure(text, integer) IS
+COMMENT ON FUNCTION @extschema@._auto_tune_measure(text, integer, boolean) IS
 'wedopt (internal): Runs the caller''s SQL. What auto_tune() judges an index on, for one statement: '
 'a SELECT without $n is executed (EXPLAIN ANALYZE, one warm-up and act.auto_tune_runs timed runs, '
 'median Execution Time in ms) in a read-only subtransaction that is rolled back; a statement with '
 '$n gets the cost of its generic plan, DML its plan cost (never executed); also the tables it '
-'touches and the indexes its plan uses';
+'touches and the indexes its plan uses. p_execute false (a statement another role ran): plan cost only';
 
-GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_measure(text, integer) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._auto_tune_measure(text, integer, boolean) TO wedopt_admin;

@@ -19,6 +19,7 @@ DECLARE
     v_retry interval := @extschema@.get_setting('act.auto_tune_retry_after')::interval;
     v_cycle bigint;
     v_work text [];
+    v_exec text [];
     v_recs jsonb;
     v_rec jsonb;
     v_item jsonb;
@@ -62,6 +63,8 @@ BEGIN
     -- 2. The workload and the index advisor's recommendations for it.
     BEGIN
         v_work := @extschema@._auto_tune_workload(queries);
+        -- Executed to measure: the statements given, or those of pg_stat_statements this role ran.
+        v_exec := coalesce(queries, @extschema@._auto_tune_workload(NULL, TRUE));
         SELECT coalesce(pg_catalog.jsonb_agg(pg_catalog.to_jsonb(r) ORDER BY r.improvement_pct DESC), '[]') INTO v_recs
         FROM @extschema@.recommend_indexes_for_workload(queries, v_max, NULL) AS r
         WHERE r.kind OPERATOR(pg_catalog.=) 'create';
@@ -103,7 +106,7 @@ BEGIN
         -- What is measured: the statements it helps, and the other workload statements on its table.
         v_helped := @extschema@._auto_tune_helped(v_rec OPERATOR(pg_catalog.->) 'statements_helped', queries, v_work);
         v_table := pg_catalog.to_regclass(v_rec OPERATOR(pg_catalog.->>) 'table_name')::oid;
-        v_before := @extschema@._auto_tune_measure_set(v_work OPERATOR(pg_catalog.||) v_helped);
+        v_before := @extschema@._auto_tune_measure_set(v_work OPERATOR(pg_catalog.||) v_helped, v_exec);
         SELECT pg_catalog.array_agg(k) INTO v_measure FROM pg_catalog.jsonb_object_keys(v_before) AS k
         WHERE k OPERATOR(pg_catalog.=) ANY (v_helped)
             OR v_before OPERATOR(pg_catalog.->) k OPERATOR(pg_catalog.->) 'relations' OPERATOR(pg_catalog.@>) pg_catalog.to_jsonb(v_table);
@@ -142,7 +145,7 @@ BEGIN
             CONTINUE;
         END IF;
         SELECT pg_catalog.to_regclass(a.target)::oid INTO v_index FROM @extschema@.action_log AS a WHERE a.id OPERATOR(pg_catalog.=) v_id;
-        v_after := @extschema@._auto_tune_measure_set(v_measure);
+        v_after := @extschema@._auto_tune_measure_set(v_measure, v_exec);
         v_verdict := @extschema@._auto_tune_judge(v_before, v_after, v_helped,
             (SELECT c.relname::text FROM pg_catalog.pg_class AS c WHERE c.oid OPERATOR(pg_catalog.=) v_index));
         PERFORM @extschema@._action_annotate(v_id, pg_catalog.jsonb_build_object('index_oid', v_index,
