@@ -123,7 +123,9 @@ READ_ONLY = {
     "wedopt._auto_tune_measure(text,integer,boolean)": (
         "SELECT wedopt._auto_tune_measure('SELECT * FROM public.booking WHERE venue_id = 7', 1)"
     ),
-    "wedopt._auto_tune_measure_set(text[],text[])": "SELECT wedopt._auto_tune_measure_set('{SELECT 1}', '{}')",
+    "wedopt._auto_tune_measure_set(text[],text[])": (
+        "SELECT wedopt._auto_tune_measure_set('{SELECT 1}', '{}')"
+    ),
     "wedopt._auto_tune_short(text)": "SELECT wedopt._auto_tune_short('SELECT  1')",
     "wedopt._auto_tune_workload(text[],boolean)": "SELECT wedopt._auto_tune_workload('{SELECT 1}')",
     "wedopt._undo_index_statement(bigint)": "SELECT wedopt._undo_index_statement(0)",
