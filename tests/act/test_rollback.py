@@ -145,3 +145,20 @@ def test_rollback_is_refused_on_an_event_day_unless_forced(rb_db):
         "CALL wedopt.rollback_action(%s, 'forced on a Saturday', true, NULL, NULL)", [action_id]
     ).fetchone()
     assert status == "rolled_back" and row(su, undo_id)["forced"] is True
+
+
+def test_rollback_of_an_index_on_a_partitioned_table(rb_db):
+    su, admin = rb_db
+    admin.execute("CREATE TABLE public.pay (id int, paid_on date) PARTITION BY RANGE (paid_on)")
+    admin.execute(
+        "CREATE TABLE public.pay_2026 PARTITION OF public.pay FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+    )
+    action_id, status = run(admin, "CREATE INDEX CONCURRENTLY pay_paid_on ON pay (paid_on)")
+    assert wait(admin, action_id)["status"] == "succeeded"
+    assert index_valid(su, "public.pay_paid_on") is True
+    undo_id, status = rollback(admin, action_id)
+    assert status == "rolled_back"
+    # PostgreSQL refuses DROP INDEX CONCURRENTLY of a partitioned index: a plain DROP, which also
+    # drops the partitions' indexes.
+    assert row(su, undo_id)["statement"] == "DROP INDEX IF EXISTS public.pay_paid_on"
+    assert su.execute("SELECT count(*) FROM pg_indexes WHERE tablename LIKE 'pay%'").fetchone()[0] == 0
