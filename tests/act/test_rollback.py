@@ -151,7 +151,8 @@ def test_rollback_of_an_index_on_a_partitioned_table(rb_db):
     su, admin = rb_db
     admin.execute("CREATE TABLE public.pay (id int, paid_on date) PARTITION BY RANGE (paid_on)")
     admin.execute(
-        "CREATE TABLE public.pay_2026 PARTITION OF public.pay FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
+        "CREATE TABLE public.pay_2026 PARTITION OF public.pay"
+        " FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')"
     )
     action_id, status = run(admin, "CREATE INDEX CONCURRENTLY pay_paid_on ON pay (paid_on)")
     assert wait(admin, action_id)["status"] == "succeeded"
