@@ -1,6 +1,9 @@
 """Fixtures of the act tests: a table owned by a wedopt_admin member, and helpers to run
 execute_admin_sql() and wait for a dispatched action."""
 
+import subprocess
+
+import pgcluster
 import psycopg
 import pytest
 
@@ -61,3 +64,41 @@ def index_valid(conn, name):
         "SELECT i.indisvalid FROM pg_index i WHERE i.indexrelid = to_regclass(%s)", [name]
     ).fetchone()
     return None if row is None else row[0]
+
+
+PGBENCH_SCRIPT = """\\set venue random(1, 50)
+INSERT INTO public.booking (venue_id, guest, event_date)
+  VALUES (:venue, 'load ' || :client_id, date '2026-09-12');
+"""
+
+
+def start_booking_load(cluster, dbname, tmp_path, clients=4, per_client=600):
+    """A pgbench booking write load (INSERTs into public.booking) running in the background."""
+    script = tmp_path / "booking.sql"
+    script.write_text(PGBENCH_SCRIPT)
+    return subprocess.Popen(
+        [
+            str(pgcluster.bindir() / "pgbench"),
+            "-n",
+            "-c",
+            str(clients),
+            "-t",
+            str(per_client),
+            "-f",
+            str(script),
+            cluster.conninfo(dbname),
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+
+
+def finish_booking_load(pgbench, clients=4, per_client=600):
+    """Wait for the load; assert no client error and every transaction processed."""
+    out, err = pgbench.communicate(timeout=300)
+    assert pgbench.returncode == 0, err
+    assert "number of failed transactions: 0" in out or "failed" not in out, out
+    assert (
+        f"number of transactions actually processed: {clients * per_client}/{clients * per_client}" in out
+    ), out

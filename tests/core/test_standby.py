@@ -113,6 +113,22 @@ READ_ONLY = {
         "'CREATE INDEX ON public.booking (lower(status))', 'public')"
     ),
     "wedopt.pending_admin_statements()": "SELECT * FROM wedopt.pending_admin_statements()",
+    "wedopt._auto_tune_allowed(text,bigint)": "SELECT wedopt._auto_tune_allowed('public.booking', 8192)",
+    "wedopt._auto_tune_helped(jsonb,text[],text[])": (
+        "SELECT wedopt._auto_tune_helped('[{\"statement_no\": 1}]', '{SELECT 1}', '{}')"
+    ),
+    "wedopt._auto_tune_judge(jsonb,jsonb,text[],text)": (
+        "SELECT wedopt._auto_tune_judge('{}', '{}', '{}', 'i')"
+    ),
+    "wedopt._auto_tune_measure(text,integer,boolean)": (
+        "SELECT wedopt._auto_tune_measure('SELECT * FROM public.booking WHERE venue_id = 7', 1)"
+    ),
+    "wedopt._auto_tune_measure_set(text[],text[])": (
+        "SELECT wedopt._auto_tune_measure_set('{SELECT 1}', '{}')"
+    ),
+    "wedopt._auto_tune_short(text)": "SELECT wedopt._auto_tune_short('SELECT  1')",
+    "wedopt._auto_tune_workload(text[],boolean)": "SELECT wedopt._auto_tune_workload('{SELECT 1}')",
+    "wedopt._undo_index_statement(bigint)": "SELECT wedopt._undo_index_statement(0)",
     "wedopt._matview_sources(oid)": (
         "SELECT * FROM wedopt._matview_sources('wedopt.table_stats_daily'::regclass)"
     ),
@@ -167,6 +183,8 @@ WRITES = {
     "wedopt.execute_admin_sql(text,text,boolean)": (
         "SELECT * FROM wedopt.execute_admin_sql('ANALYZE public.booking')"
     ),
+    "wedopt.auto_tune(text[],timestamp with time zone,jsonb)": "CALL wedopt.auto_tune('{SELECT 1}')",
+    "wedopt.rollback_action(bigint,text,boolean,bigint,text)": "CALL wedopt.rollback_action(1)",
     "wedopt.register_matview(regclass,text,interval,interval)": (
         "SELECT wedopt.register_matview('wedopt.table_stats_daily', 'source_changed')"
     ),
@@ -189,7 +207,8 @@ INTERNAL_WRITES = {
     ),
     "wedopt._action_record(jsonb,boolean)": 'SELECT wedopt._action_record(\'{"queued_by": "postgres"}\')',
     "wedopt._dispatch_pending()": "SELECT wedopt._dispatch_pending()",
-    "wedopt._execute_admin_sql(text,text,boolean,text)": (
+    "wedopt._auto_tune_start(text[],timestamp with time zone)": "SELECT wedopt._auto_tune_start(NULL, now())",
+    "wedopt._execute_admin_sql(text,text,boolean,text,text,bigint)": (
         "SELECT * FROM wedopt._execute_admin_sql('ANALYZE public.booking', NULL, false, 'public')"
     ),
     "wedopt._audit_action(text,text,jsonb)": "SELECT wedopt._audit_action('test', 'public.booking')",
@@ -227,6 +246,11 @@ NOT_CALLED = {
     "wedopt._action_update(bigint,jsonb)": "called by the dispatcher and _action_claim/_finish",
     "wedopt._dispatch_start(bigint,oid,oid)": "starts a dispatcher worker (execute_admin_sql on the primary)",
     "wedopt.wait_for_action(bigint,interval,text,text)": "a procedure polling an action id (tests/act)",
+    "wedopt._action_annotate(bigint,jsonb,bigint)": "called by auto_tune/rollback_action on the primary",
+    "wedopt._auto_tune_unused(timestamp with time zone)": "called by auto_tune after its primary check",
+    "wedopt._rollback_plan(bigint)": "called by rollback_action after its primary check (tests/act)",
+    "wedopt._undo_index(bigint,text,text,boolean,text,jsonb)": "a procedure of auto_tune/rollback_action",
+    "wedopt._undo_statistics(bigint,text,text,boolean)": "called by rollback_action on the primary",
 }
 
 # Read-only functions of other areas that do not work on a standby yet: {signature: cause}.

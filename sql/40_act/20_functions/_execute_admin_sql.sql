@@ -1,11 +1,14 @@
 -- The body of execute_admin_sql(): p_search_path is the caller's, captured by the thin wrapper
 -- (this function pins its own). Immediate statements run here, in the caller's transaction, under
--- act.lock_timeout with retries; VACUUM and CONCURRENTLY are queued for the dispatcher.
+-- act.lock_timeout with retries; VACUUM and CONCURRENTLY are queued for the dispatcher. auto_tune()
+-- and rollback_action() call it with their own p_source and the action they follow (p_parent_id).
 CREATE OR REPLACE FUNCTION @extschema@._execute_admin_sql(
     p_sql text,
     p_reason text,
     p_force boolean,
-    p_search_path text
+    p_search_path text,
+    p_source text DEFAULT 'execute_admin_sql',
+    p_parent_id bigint DEFAULT NULL
 )
 RETURNS TABLE (action_id bigint, status text)
 LANGUAGE plpgsql
@@ -43,7 +46,8 @@ BEGIN
     v_row := pg_catalog.jsonb_build_object(
         'queued_by', current_user, 'statement', p_sql, 'reason', p_reason, 'command_tag', v_plan.command_tag,
         'target', v_plan.target, 'target_oid', v_plan.target_oid, 'table_oid', v_plan.table_oid, 'steps', pg_catalog.to_jsonb(v_plan.steps),
-        'search_path', p_search_path, 'forced', coalesce(p_force, FALSE), 'detail', v_plan.detail
+        'search_path', p_search_path, 'forced', coalesce(p_force, FALSE), 'detail', v_plan.detail,
+        'source', coalesce(p_source, 'execute_admin_sql'), 'parent_id', p_parent_id
     );
     IF NOT v_plan.ok THEN
         v_id := @extschema@._action_record(v_row || pg_catalog.jsonb_build_object(
@@ -141,7 +145,8 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@._execute_admin_sql(text, text, boolean, text) IS
-'wedopt (internal): the body of execute_admin_sql(), given the caller''s search_path';
+COMMENT ON FUNCTION @extschema@._execute_admin_sql(text, text, boolean, text, text, bigint) IS
+'wedopt (internal): the body of execute_admin_sql(), given the caller''s search_path; auto_tune() and '
+'rollback_action() pass their own source and the parent action (wedopt.action_log.source, parent_id)';
 
-GRANT EXECUTE ON FUNCTION @extschema@._execute_admin_sql(text, text, boolean, text) TO wedopt_admin;
+GRANT EXECUTE ON FUNCTION @extschema@._execute_admin_sql(text, text, boolean, text, text, bigint) TO wedopt_admin;
