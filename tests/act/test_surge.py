@@ -213,3 +213,31 @@ def test_a_queued_statement_meets_the_surge_when_it_runs(surge_db):
     row = wait(admin, queued)
     assert row["status"] == "refused" and "during a booking surge on public.booking" in row["error"], row
     assert row["detail"]["refused_at_execution"] is True
+
+
+def test_auto_tune_policy_steps_down_during_a_surge(surge_db):
+    su, admin = surge_db
+
+    def allowed():
+        return admin.execute("SELECT wedopt._auto_tune_allowed('public.booking', 8192)").fetchone()[0]
+
+    su.execute("SELECT wedopt.set_setting('act.auto_apply', 'all')")
+    assert allowed() is None
+    surge_now(su)
+    # all becomes small_tables: a table over the size limit is held back, and the surge is named.
+    su.execute("SELECT wedopt.set_setting('act.auto_apply_max_table_bytes', '1')")
+    why = allowed()
+    assert why.startswith(
+        "act.auto_apply is small_tables, stepped down from all during a booking surge on public.booking"
+    )
+    su.execute("SELECT wedopt.reset_setting('act.auto_apply_max_table_bytes')")
+    assert allowed() is None
+    # small_tables becomes none: nothing is applied, and a cycle reports why.
+    su.execute("SELECT wedopt.set_setting('act.auto_apply', 'small_tables')")
+    assert "is none, stepped down from small_tables during a booking surge" in allowed()
+    report = admin.execute(
+        "CALL wedopt.auto_tune(%s, NULL, NULL)", [["SELECT * FROM booking WHERE guest = 'guest 4242'"]]
+    ).fetchone()[0]
+    held = [i for i in report["items"] if i["outcome"] == "not_applied"]
+    assert report["applied"] == 0 and held, report
+    assert all("stepped down from small_tables during a booking surge" in i["reason"] for i in held), held
