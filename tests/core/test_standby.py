@@ -128,6 +128,7 @@ READ_ONLY = {
     ),
     "wedopt._auto_tune_short(text)": "SELECT wedopt._auto_tune_short('SELECT  1')",
     "wedopt._auto_tune_workload(text[],boolean)": "SELECT wedopt._auto_tune_workload('{SELECT 1}')",
+    "wedopt._workload_statements(integer,text)": "SELECT count(*) FROM wedopt._workload_statements(5)",
     "wedopt._undo_index_statement(bigint)": "SELECT wedopt._undo_index_statement(0)",
     "wedopt._matview_sources(oid)": (
         "SELECT * FROM wedopt._matview_sources('wedopt.table_stats_daily'::regclass)"

@@ -269,3 +269,33 @@ def test_workload_from_pg_stat_statements_and_hot_breaking_updates(booking, conn
     (partial,) = only_create(workload(booking, [query]))
     assert "WHERE status" in partial["statement"]
     assert partial["write_overhead"]["hot_updates_broken"] == partial["write_overhead"]["hot_updates"] > 0
+
+
+def test_workload_plans_only_what_the_caller_may_plan_for_its_author(booking, connect):
+    """Planning folds IMMUTABLE functions with constant arguments: another role's statement,
+    planned by a superuser, would run that role's function with superuser rights. Such
+    statements are left out (and counted in a NOTICE); the role itself still gets its advice."""
+    booking.execute("GRANT SELECT ON public.booking TO wedopt_test_monitor")
+    booking.execute("CREATE SCHEMA mon AUTHORIZATION wedopt_test_monitor")
+    monitor = connect(user="wedopt_test_monitor")
+    monitor.execute(
+        "CREATE FUNCTION mon.seven() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
+        " IF current_user <> 'wedopt_test_monitor' THEN RAISE EXCEPTION 'folded as %', current_user; END IF;"
+        " RETURN 7; END $$"
+    )
+    spy = "SELECT * FROM public.booking WHERE venue_id = mon.seven()"  # no constant: kept as it is
+    for _ in range(30):
+        monitor.execute(spy).fetchall()
+    monitor.execute("SELECT pg_stat_force_next_flush()")
+    notices = []
+    booking.add_notice_handler(lambda d: notices.append((d.message_primary or "", d.message_hint or "")))
+    rows = workload(booking, None)
+    assert not any("folded as" in json.dumps(r, default=str) for r in rows), rows
+    assert not any("mon.seven()" in json.dumps(r["statements_helped"], default=str) for r in rows), rows
+    (left_out,) = [n for n in notices if "run by other roles" in n[0]]
+    assert "wedopt_test_monitor" in left_out[0] and "SET ROLE" in left_out[1]
+    # The role that ran it is advised on it, and its function ran as itself.
+    creates = only_create(workload(monitor, None))
+    assert any(
+        h["statement"] == spy for r in creates if r["columns"] == ["venue_id"] for h in r["statements_helped"]
+    ), creates

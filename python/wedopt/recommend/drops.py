@@ -110,7 +110,7 @@ def recommend_drops(plpy, schema: str, queries):
         settings = read_settings(plpy, schema)
         if queries is None:
             try:
-                queries, weights = top_statements(plpy, int(settings["recommend.max_statements"]))
+                queries, weights = top_statements(plpy, schema, int(settings["recommend.max_statements"]))
             except DiagnoseError:
                 queries, weights = [], []
         else:

@@ -733,7 +733,7 @@ def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: boo
         weights = None
         from_stats = queries is None
         if from_stats:
-            queries, weights = top_statements(plpy, int(settings["recommend.max_statements"]))
+            queries, weights = top_statements(plpy, schema, int(settings["recommend.max_statements"]))
         if max_indexes is not None and max_indexes < 0:
             raise DiagnoseError(
                 "22023", "wedopt: max_indexes must be zero or more", "Pass NULL for no limit."
@@ -763,28 +763,19 @@ def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: boo
         err.raise_in(plpy)
 
 
-def top_statements(plpy, limit: int) -> tuple[list[str], list[float]]:
-    rows = plpy.execute(
-        "SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n "
-        "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pg_stat_statements'"
-    )
-    if not rows:
-        raise DiagnoseError(
-            "42704",
-            "wedopt: without queries the workload is read from pg_stat_statements, which is not created here",
-            "CREATE EXTENSION pg_stat_statements (and preload it), or pass the statements as an array.",
+def top_statements(plpy, schema: str, limit: int) -> tuple[list[str], list[float]]:
+    """The workload read from pg_stat_statements: only the statements the caller may plan
+    (wedopt._workload_statements: planning folds functions, with the caller's rights)."""
+    try:
+        found = plpy.execute(
+            plpy.prepare(f"SELECT w.query, w.calls FROM {schema}._workload_statements($1) AS w", ["integer"]),
+            [limit],
         )
-    pgss = plpy.quote_ident(rows[0]["nspname"])
-    found = plpy.execute(
-        plpy.prepare(
-            f"SELECT s.query, s.calls::float8 AS calls FROM {pgss}.pg_stat_statements AS s "
-            "WHERE s.dbid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database AS d "
-            "WHERE d.datname OPERATOR(pg_catalog.=) pg_catalog.current_database()) "
-            "AND s.query OPERATOR(pg_catalog.~*) '^\\s*(select|with|update|delete|insert|table|values)\\M' "
-            "AND s.query OPERATOR(pg_catalog.!~*) 'wedopt\\.|pg_stat_statements|hypopg' "
-            "ORDER BY s.total_exec_time DESC LIMIT $1",
-            ["integer"],
-        ),
-        [limit],
-    )
+    except plpy.SPIError as err:
+        spidata = getattr(err, "spidata", None) or ()
+        raise DiagnoseError(
+            getattr(err, "sqlstate", None) or "XX000",
+            str(err.args[0] if err.args else err),
+            spidata[2] if len(spidata) > 2 else None,
+        ) from None
     return [r["query"] for r in found], [r["calls"] for r in found]
