@@ -6,6 +6,7 @@ sizes from the statistics, the write cost from pg_stat_user_tables."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 from dataclasses import dataclass, field
@@ -49,6 +50,7 @@ class Table:
     writes: dict
     indexes: list  # existing: dicts name, method, keys (text list), predicate, include, oid, size
     pg_trgm: bool = False
+    heap_miss_share: float | None = None
 
 
 def read_settings(plpy, schema: str) -> dict:
@@ -282,7 +284,57 @@ class Advisor:
         if key not in self._cost_cache:
             plan = self.w.plan(st.text)
             self._cost_cache[key] = (float(plan["Plan"].get("Total Cost") or 0), plan)
-        return self._cost_cache[key][0] + self._gin_saving(st, key)
+        return self._cost_cache[key][0] + self._gin_saving(st, key) + self._heap_fetch_penalty(st, key)
+
+    def _heap_fetch_penalty(self, st: Statement, key) -> float:
+        """The planner prices every heap page an index-only scan skips at random_page_cost, as
+        if none were cached; where the table's heap is read from shared buffers (its hit share
+        in pg_statio_user_tables) that saving mostly does not show in execution. So the part of
+        the gain that comes from INCLUDE columns (the cost with them minus the cost with the
+        same keys without them) counts only at the table's miss share, at least
+        seq_page_cost / random_page_cost."""
+        covering = [c for c in self.config if c.include and (c.schema, c.table) in st.tables]
+        if not covering:
+            return 0.0
+        share = min(self.heap_miss_share(c.schema, c.table) for c in covering)
+        if share >= 1.0:
+            return 0.0
+        pkey = ("io", *key)
+        if pkey not in self._cost_cache:
+            saved = list(self.config)
+            stripped = [
+                dataclasses.replace(c, include=(), kind="btree" if len(c.keys) == 1 else "multi-column")
+                if c in covering
+                else c
+                for c in saved
+            ]
+            self._apply(list(dict.fromkeys(stripped)))
+            plan = self.w.plan(st.text)
+            self._apply(saved)
+            without = float(plan["Plan"].get("Total Cost") or 0)
+            self._cost_cache[pkey] = (max(without - self._cost_cache[key][0], 0.0), None)
+        return (1.0 - share) * self._cost_cache[pkey][0]
+
+    def heap_miss_share(self, schema: str, table: str) -> float:
+        t = self.tables[(schema, table)]
+        if t.heap_miss_share is None:
+            row = self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT s.heap_blks_read::float8 AS r, s.heap_blks_hit::float8 AS h, "
+                    "pg_catalog.current_setting('seq_page_cost')::float8 AS spc, "
+                    "pg_catalog.current_setting('random_page_cost')::float8 AS rpc "
+                    "FROM pg_catalog.pg_statio_all_tables AS s WHERE s.relid OPERATOR(pg_catalog.=) $1",
+                    ["oid"],
+                ),
+                [t.oid],
+            )
+            share = 1.0
+            if row and (row[0]["r"] or 0) + (row[0]["h"] or 0) > 0:
+                r = row[0]
+                floor = min(r["spc"] / r["rpc"], 1.0) if r["rpc"] and r["rpc"] > 0 else 1.0
+                share = max(r["r"] / (r["r"] + r["h"]), floor)
+            t.heap_miss_share = share
+        return t.heap_miss_share
 
     def plan_now(self, st: Statement) -> dict:
         self.cost(st)
@@ -396,7 +448,7 @@ class Advisor:
                 alone[cand] = gain
         self._apply([])
         passes = [
-            self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+            self._select(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
             for by_ratio in (True, False)
         ]
         chosen, _current = min(passes, key=lambda p: sum(by_no[n].weight * c for n, c in p[1].items()))
@@ -471,12 +523,59 @@ class Advisor:
                 )  # fmt: skip
         return rows
 
-    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+    def _select(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+        """A greedy pass, then the final set re-costed together: members that no longer pay
+        their way once the rest is present are dropped and the freed budget is filled again
+        (twice at most)."""
+        chosen, current = self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+        for _round in range(2):
+            kept = self._prune(chosen, by_no, min_share)
+            if len(kept) == len(chosen):
+                break
+            chosen, current = self._greedy(
+                alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio, start=kept
+            )
+        return chosen, current
+
+    def _prune(self, chosen, by_no, min_share) -> list:
+        """The chosen set re-costed together: one at a time, the member whose removal raises the
+        cost of the statements on its table least (per byte) goes, while that rise is no more
+        than recommend.min_improvement_pct of their cost without it (what a new index must gain
+        to be taken). A greedy never takes a step back: an index chosen early whose statements a
+        later, wider one serves better keeps its budget otherwise."""
+        chosen = list(chosen)
+        while len(chosen) > 1:
+            worst = None
+            for cand in chosen:
+                nos = [n for n, st in by_no.items() if (cand.schema, cand.table) in st.tables]
+                rest = [c for c in chosen if c is not cand]
+                try:
+                    with_it = self.workload_cost([by_no[n] for n in nos], chosen)
+                    without = self.workload_cost([by_no[n] for n in nos], rest)
+                except PlanError:
+                    continue
+                loss = sum(by_no[n].weight * (without[n] - with_it[n]) for n in nos)
+                loss -= self.write_cost(cand, None)
+                affected = sum(by_no[n].weight * without[n] for n in nos) or 1.0
+                if loss > min_share * affected:
+                    continue
+                per_byte = loss / max(self.size(cand), 8192)
+                if worst is None or per_byte < worst[0]:
+                    worst = (per_byte, cand)
+            if worst is None:
+                break
+            chosen.remove(worst[1])
+        return chosen
+
+    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool, start=()):  # noqa: PLR0917
         """One greedy pass: each round the step with the best benefit per added byte (by_ratio)
-        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better."""
-        chosen: list[cands.Candidate] = []
+        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better.
+        start: a set already chosen to go on from."""
+        chosen: list[cands.Candidate] = list(start)
         current = dict(base)
-        used_bytes = 0
+        if chosen:
+            current.update(self.workload_cost(list(by_no.values()), chosen))
+        used_bytes = sum(self.size(c) for c in chosen)
         while True:
             options = []
             for cand in alone:
@@ -487,10 +586,11 @@ class Advisor:
                     continue
                 for cand in alone:
                     if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
-                        # prefix merge: a longer candidate that starts with the chosen one
-                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
-                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
-                            options.append((cand, old))
+                        # prefix merge: one index for both, the longer key with the union of
+                        # their INCLUDE columns (two covering candidates on one key become one)
+                        both = cands.merged(old, cand)
+                        if both is not None:
+                            options.append((both, old))
                         # one more column
                         for k, c in zip(cand.keys, cand.columns, strict=False):
                             if (
