@@ -124,17 +124,13 @@ def merged(old: Candidate, cand: Candidate) -> Candidate | None:
     short, long_ = (old, cand) if len(old.keys) <= len(cand.keys) else (cand, old)
     if long_.keys[: len(short.keys)] != short.keys:
         return None
-    include = tuple(
-        dict.fromkeys(c for c in (*long_.include, *short.include) if c not in long_.columns)
-    )
+    include = tuple(dict.fromkeys(c for c in (*long_.include, *short.include) if c not in long_.columns))
     if len(include) > MAX_INCLUDE_COLUMNS:
         return None
     kind = "covering" if include else long_.kind
     if kind == "covering" and long_.kind in ("partial", "expression"):
         kind = long_.kind
-    result = Candidate(
-        old.schema, old.table, long_.keys, long_.columns, old.method, include, old.where, kind
-    )
+    result = Candidate(old.schema, old.table, long_.keys, long_.columns, old.method, include, old.where, kind)
     return None if result == old or result.definition() == old.definition() else result
 
 

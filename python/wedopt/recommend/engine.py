@@ -9,16 +9,22 @@ from __future__ import annotations
 import dataclasses
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..diagnose import DiagnoseError
 from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
 from ..quoting import quote_ident
 from . import candidates as cands
-from .sizing import ColumnStats, btree_bytes, gin_bytes
+from .sizing import ColumnStats, btree_bytes, distinct_from_sample, gin_bytes, gin_bytes_from_sample
 from .whatif import PlanError, WhatIf
 
 PARTIAL_MAX_DISTINCT = 50
+# rows read to estimate distinct key tuples and GIN keys (ANALYZE reads 300 x the statistics target)
+SAMPLE_ROWS = 30000
+_TSVECTOR_KEY = re.compile(
+    r"^\(to_tsvector\('(?P<cfg>(?:[^']|'')+)'::regconfig,\s*(?P<arg>[^,()]+|\([^,()]+\)::\w+)\)\)$"
+)
 DEFAULTS = {
     "recommend.max_statements": 50,
     "recommend.min_improvement_pct": 2.0,
@@ -246,13 +252,136 @@ class Advisor:
             return st
 
         if cand.is_gin:
-            size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
+            sample = self.gin_sample(t, cand)
+            if sample is not None:
+                size = gin_bytes_from_sample(rows, t.relpages, sample[0], sample[1])
+            else:
+                size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
         else:
             keys = [stats_for(k, c) for k, c in zip(cand.keys, cand.columns, strict=False)]
             include = [t.columns.get(c, default) for c in cand.include]
-            size = btree_bytes(rows, keys, include)
+            distinct = None
+            plain = all(
+                _norm(k).removesuffix("desc") == _norm(quote_ident(c))
+                for k, c in zip(cand.keys, cand.columns, strict=False)
+            )
+            if len(cand.keys) > 1 and plain and not cand.where and not cand.include:
+                distinct = self.key_distinct(t, list(cand.columns))
+            size = btree_bytes(rows, keys, include, distinct=distinct)
         self.sizes[cand] = size
         return size
+
+    def _sample_from(self, t: Table) -> str:
+        """The table, sampled to about SAMPLE_ROWS rows (SYSTEM, a fixed seed: the same sample
+        every call) when it has more."""
+        rel = f"{self.plpy.quote_ident(t.schema)}.{self.plpy.quote_ident(t.name)}"
+        if t.reltuples <= SAMPLE_ROWS:
+            return rel
+        pct = max(min(100.0 * SAMPLE_ROWS / t.reltuples, 100.0), 0.0001)
+        return f"{rel} TABLESAMPLE SYSTEM ({pct:.6f}) REPEATABLE (7)"
+
+    def key_distinct(self, t: Table, columns: list[str]) -> float | None:
+        """Distinct values of a multi-column key: the extended statistics' n_distinct when the
+        table has them (CREATE STATISTICS ... (ndistinct)), else a sample's distinct tuples
+        scaled by ANALYZE's Duj1 estimator. Correlated columns have far fewer pairs than the
+        product of their distinct counts, and B-tree deduplication stores each once."""
+        key = ("distinct", t.schema, t.name, tuple(columns))
+        if key in self.sizes:
+            return self.sizes[key]
+        found = None
+        try:
+            nums = self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT a.attname, a.attnum FROM pg_catalog.pg_attribute AS a "
+                    "WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0",
+                    ["oid"],
+                ),
+                [t.oid],
+            )
+            attnum = {r["attname"]: r["attnum"] for r in nums}
+            want = ", ".join(str(n) for n in sorted(attnum[c] for c in columns if c in attnum))
+            for r in self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT s.n_distinct::text AS nd FROM pg_catalog.pg_stats_ext AS s "
+                    "WHERE s.schemaname OPERATOR(pg_catalog.=) $1 AND s.tablename OPERATOR(pg_catalog.=) $2 "
+                    "AND s.n_distinct IS NOT NULL",
+                    ["text", "text"],
+                ),
+                [t.schema, t.name],
+            ):
+                value = json.loads(r["nd"]).get(want)
+                if value is not None:
+                    found = float(value)
+            if found is None:
+                cols = ", ".join(self.plpy.quote_ident(c) for c in columns)
+                r = self.plpy.execute(
+                    "SELECT coalesce(sum(g.c), 0)::float8 AS n, count(*)::float8 AS d, "
+                    "count(*) FILTER (WHERE g.c OPERATOR(pg_catalog.=) 1)::float8 AS f1 "
+                    f"FROM (SELECT count(*) AS c FROM {self._sample_from(t)} GROUP BY {cols}) AS g"
+                )[0]
+                if r["n"]:
+                    found = distinct_from_sample(r["n"], t.reltuples, r["d"], r["f1"])
+        except self.plpy.SPIError:
+            found = None
+        self.sizes[key] = found
+        return found
+
+    def gin_sample(self, t: Table, cand: cands.Candidate):
+        """(sample rows, histogram of the GIN keys the sampled rows give: (items of a key,
+        keys with that many, their bytes)) for full text, trigrams and jsonb_ops; None when the
+        key is not one of the shapes rebuilt here (the expression is rebuilt from its parts,
+        never run as written) or the sample cannot be read."""
+        key = ("gin", cand)
+        if key in self.sizes:
+            return self.sizes[key]
+        qi, ql = self.plpy.quote_ident, self.plpy.quote_literal
+        col = qi(cand.columns[0])
+        inner = None
+        if cand.kind == "gin-fts":
+            m = _TSVECTOR_KEY.match(cand.keys[0])
+            if m and _norm(m["arg"]).removesuffix("text") in (_norm(cand.columns[0]), _norm(col)):
+                cfg = m["cfg"].replace("''", "'")
+                inner = (
+                    f"SELECT u.lexeme AS k, pg_catalog.octet_length(u.lexeme) + 1 AS w FROM "
+                    f"(SELECT pg_catalog.to_tsvector({ql(cfg)}::regconfig, {col}::text) AS v FROM {{src}}) AS s, "
+                    "pg_catalog.unnest(s.v) AS u"
+                )
+        elif cand.kind == "gin-trgm":
+            rows = self.plpy.execute(
+                "SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n "
+                "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pg_trgm'"
+            )
+            if rows:
+                inner = (
+                    f"SELECT k, 4 AS w FROM (SELECT {qi(rows[0]['nspname'])}.show_trgm({col}::text) AS a "
+                    "FROM {src}) AS s, pg_catalog.unnest(s.a) AS k"
+                )
+        elif cand.kind == "gin-jsonb":
+            inner = (
+                "SELECT DISTINCT s.r, x.k, pg_catalog.octet_length(x.k) + 2 AS w FROM "
+                f"(SELECT pg_catalog.row_number() OVER () AS r, {col}::jsonb AS j FROM {{src}}) AS s, LATERAL ("
+                "SELECT 'K' OPERATOR(pg_catalog.||) o.key FROM pg_catalog.jsonb_path_query(s.j, 'strict $.**') AS v, "
+                "pg_catalog.jsonb_each(CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'object' THEN v END) AS o "
+                "UNION ALL SELECT 'V' OPERATOR(pg_catalog.||) v::text FROM pg_catalog.jsonb_path_query(s.j, 'strict $.**') AS v "
+                "WHERE pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.<>) ALL ('{object,array}')) AS x(k)"
+            )
+        found = None
+        if inner is not None:
+            src = self._sample_from(t)
+            body = inner.replace("{src}", src)
+            try:
+                n = self.plpy.execute(f"SELECT count(*)::float8 AS n FROM {src}")[0]["n"]
+                hist = self.plpy.execute(
+                    "SELECT y.c::float8 AS c, count(*)::float8 AS keys, avg(y.w)::float8 AS w FROM "
+                    f"(SELECT x.k, count(*) AS c, max(x.w) AS w FROM ({body}) AS x GROUP BY x.k) AS y "
+                    "GROUP BY y.c"
+                )
+                if n:
+                    found = (n, [(r["c"], r["keys"], r["w"]) for r in hist])
+            except self.plpy.SPIError:
+                found = None
+        self.sizes[key] = found
+        return found
 
     def _constants(self, cand):
         for st_acc in self._acc_index.get((cand.schema, cand.table), []):
