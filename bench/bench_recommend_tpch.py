@@ -15,7 +15,7 @@ from bench.run import Result, Server
 
 TITLE = "index advisor, TPC-H-like: workload ms at 0.25x / 0.5x / 1x data-size budgets"
 SCALE = float(os.environ.get("WEDOPT_BENCH_TPCH_SCALE", "1"))
-RUNS = int(os.environ.get("WEDOPT_BENCH_TPCH_RUNS", "3"))
+RUNS = int(os.environ.get("WEDOPT_BENCH_TPCH_RUNS", "7"))
 
 SCHEMA = """
 DROP SCHEMA IF EXISTS tpch CASCADE;

@@ -124,7 +124,7 @@ def merged(old: Candidate, cand: Candidate) -> Candidate | None:
     short, long_ = (old, cand) if len(old.keys) <= len(cand.keys) else (cand, old)
     if long_.keys[: len(short.keys)] != short.keys:
         return None
-    include = tuple(dict.fromkeys(c for c in (*long_.include, *short.include) if c not in long_.columns))
+    include = tuple(dict.fromkeys(c for c in (*old.include, *cand.include) if c not in long_.columns))
     if len(include) > MAX_INCLUDE_COLUMNS:
         return None
     kind = "covering" if include else long_.kind

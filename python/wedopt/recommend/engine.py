@@ -146,6 +146,8 @@ class Advisor:
         columns, mcv = {}, {}
         for c in cols:
             width = c["avg_width"] if c["avg_width"] is not None else (c["typlen"] if c["typlen"] > 0 else 32)
+            if c["avg_width"] is not None and c["typlen"] == -1:
+                width += 0.5  # ANALYZE stores the average width rounded down to whole bytes
             columns[c["attname"]] = ColumnStats(
                 float(width),
                 float(c["null_frac"] or 0),
@@ -580,7 +582,14 @@ class Advisor:
             self._select(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
             for by_ratio in (True, False)
         ]
-        chosen, _current = min(passes, key=lambda p: sum(by_no[n].weight * c for n, c in p[1].items()))
+        # the cheaper final set; within recommend.min_improvement_pct of it, the smaller one (a
+        # cost difference a new index could not justify does not justify its bytes either)
+        totals = [sum(by_no[n].weight * c for n, c in cur.items()) for _ch, cur in passes]
+        best = min(totals)
+        chosen = min(
+            (p for p, t in zip(passes, totals, strict=True) if t <= best * (1 + min_share)),
+            key=lambda p: sum(self.size(c) for c in p[0]),
+        )[0]
         # the final configuration, planned once more: which statement uses which index
         self._apply(chosen)
         final_plans = {st.no: (self.cost(st), self.plan_now(st)) for st in good}

@@ -140,8 +140,16 @@ def posting_item_bytes(items: float, heap_pages: float) -> float:
     a rare one 3-4."""
     if items <= 0:
         return 0.0
-    gap = max(2048.0 * max(heap_pages, 1.0) / items, 1.0)
-    return float(max(1, math.ceil((math.log2(gap) + 1) / 7)))
+    pages = max(heap_pages, 1.0)
+
+    def varbyte(gap: float) -> float:
+        return float(max(1, math.ceil((math.log2(max(gap, 1.0)) + 1) / 7)))
+
+    if items <= pages:
+        return varbyte(2048.0 * pages / items)
+    # several items a page: the step to the next page costs ~2 bytes, the others one
+    cross = pages / items
+    return cross * varbyte(2048.0) + (1 - cross) * 1.0
 
 
 def distinct_from_sample(sample_rows: float, total_rows: float, distinct: float, singletons: float) -> float:
