@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import os
 import re
-import statistics
 import time
 
 from bench.run import Result, Server
@@ -57,7 +56,7 @@ def _measure_set(conn, queries, statements):
 
 def run(server: Server) -> Result:  # noqa: PLR0915 -- one bench, one sequence of steps
     dbname = server.new_database()
-    notes = [f"scale {SCALE:g}, per query the median over {ROUNDS} rounds of the median of {RUNS} runs"]
+    notes = [f"scale {SCALE:g}, per query the best over {ROUNDS} rounds of the median of {RUNS} runs"]
     with server.connect(dbname) as conn:
         data.load(conn, SCALE)
         data.vacuum_analyze(conn)
@@ -91,8 +90,9 @@ def run(server: Server) -> Result:  # noqa: PLR0915 -- one bench, one sequence o
             "wedopt": [s for _k, s, _c, _b in wedopt],
         }
         # ROUNDS rounds, the sets in a rotated order each round (a load burst on the shared
-        # machine hits another set each time): per query the median of the rounds' medians;
-        # per set the spread of the round totals
+        # machine hits another set each time): per query the best of the rounds' medians (load
+        # only ever adds time; monthly_revenue, which no set changes, moved by 2x between
+        # rounds); per set the spread of the round totals
         rounds: dict[str, list] = {name: [] for name in sets}
         names = list(sets)
         for r in range(ROUNDS):
@@ -102,7 +102,7 @@ def run(server: Server) -> Result:  # noqa: PLR0915 -- one bench, one sequence o
         for name in sets:
             timings = {
                 q.name: measure.Timing(
-                    statistics.median(t[q.name].median_ms for t, _b, _a in rounds[name]),
+                    min(t[q.name].median_ms for t, _b, _a in rounds[name]),
                     rounds[name][0][0][q.name].cost,
                     rounds[name][0][0][q.name].rows,
                 )

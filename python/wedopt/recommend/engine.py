@@ -417,34 +417,41 @@ class Advisor:
             self._cost_cache[key] = (float(plan["Plan"].get("Total Cost") or 0), plan)
         return self._cost_cache[key][0] + self._gin_saving(st, key) + self._heap_fetch_penalty(st, key)
 
-    def _heap_fetch_penalty(self, st: Statement, key) -> float:
+    def _heap_fetch_penalty(self, st: Statement, key) -> float:  # noqa: ARG002 -- one signature with _gin_saving
         """The planner prices every heap page an index-only scan skips at random_page_cost, as
         if none were cached; where the table's heap is read from shared buffers (its hit share
         in pg_statio_user_tables) that saving mostly does not show in execution. So the part of
-        the gain that comes from INCLUDE columns (the cost with them minus the cost with the
-        same keys without them) counts only at the table's miss share, at least
-        seq_page_cost / random_page_cost."""
-        covering = [c for c in self.config if c.include and (c.schema, c.table) in st.tables]
-        if not covering:
-            return 0.0
-        share = min(self.heap_miss_share(c.schema, c.table) for c in covering)
-        if share >= 1.0:
-            return 0.0
-        pkey = ("io", *key)
+        the gain that comes from a covering candidate's INCLUDE columns (the statement's cost
+        with the same keys without them minus its cost with them, each alone) counts only at
+        the table's miss share, at least seq_page_cost / random_page_cost; with several covering
+        indexes on its tables, the largest such part."""
+        worst = 0.0
+        for cand in list(self.config):
+            if not cand.include or (cand.schema, cand.table) not in st.tables:
+                continue
+            share = self.heap_miss_share(cand.schema, cand.table)
+            if share < 1.0:
+                worst = max(worst, (1.0 - share) * self._include_gain(st, cand))
+        return worst
+
+    def _include_gain(self, st: Statement, cand: cands.Candidate) -> float:
+        pkey = ("include", st.no, cand)
         if pkey not in self._cost_cache:
-            saved = list(self.config)
-            stripped = [
-                dataclasses.replace(c, include=(), kind="btree" if len(c.keys) == 1 else "multi-column")
-                if c in covering
-                else c
-                for c in saved
-            ]
-            self._apply(list(dict.fromkeys(stripped)))
-            plan = self.w.plan(st.text)
-            self._apply(saved)
-            without = float(plan["Plan"].get("Total Cost") or 0)
-            self._cost_cache[pkey] = (max(without - self._cost_cache[key][0], 0.0), None)
-        return (1.0 - share) * self._cost_cache[pkey][0]
+            plain = dataclasses.replace(
+                cand, include=(), kind="btree" if len(cand.keys) == 1 else "multi-column"
+            )
+            costs = []
+            for config in ([plain], [cand]):
+                ckey = (st.no, frozenset(c.definition() for c in config))
+                if ckey not in self._cost_cache:
+                    saved = list(self.config)
+                    self._apply(config)
+                    plan = self.w.plan(st.text)
+                    self._cost_cache[ckey] = (float(plan["Plan"].get("Total Cost") or 0), plan)
+                    self._apply(saved)
+                costs.append(self._cost_cache[ckey][0])
+            self._cost_cache[pkey] = (max(costs[0] - costs[1], 0.0), None)
+        return self._cost_cache[pkey][0]
 
     def heap_miss_share(self, schema: str, table: str) -> float:
         t = self.tables[(schema, table)]
