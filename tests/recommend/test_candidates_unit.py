@@ -2,6 +2,7 @@
 index names, size estimates."""
 
 from wedopt.recommend import candidates as c
+from wedopt.recommend.engine import Advisor, Statement
 from wedopt.recommend.sizing import (
     ColumnStats,
     btree_bytes,
@@ -105,3 +106,56 @@ def test_gin_size_follows_the_keys_not_the_width():
     large = gin_bytes_from_sample(10_000, 100, 10_000, [(1.0, 100_000.0, 8.0)])
     assert small < 200_000 < large
     assert posting_item_bytes(10_000, 100) < 1.1 and posting_item_bytes(10, 100_000) >= 3
+
+
+class _StubAdvisor(Advisor):
+    """The selection rules without a server: costs per statement from a table of
+    configurations, sizes from a dict."""
+
+    def __init__(self, costs, sizes, miss=1.0, include_gain=0.0):  # noqa: PLR0917
+        self.costs, self.sizes_, self.write_penalty, self.config = costs, sizes, False, {}
+        self.miss, self.gain = miss, include_gain
+
+    def workload_cost(self, stmts, config):
+        names = frozenset(c.table for c in config)
+        return {st.no: self.costs[names] for st in stmts}
+
+    def size(self, cand):
+        return self.sizes_[cand.table]
+
+    def heap_miss_share(self, schema, table):
+        return self.miss
+
+    def _include_gain(self, st, cand):
+        return self.gain
+
+
+def _cand(name, **kw):
+    # one table per candidate name keeps the stub's table of costs readable; all on one "table"
+    # for the statements (Statement.tables lists them)
+    return c.Candidate("s", name, ("k",), ("k",), **kw)
+
+
+def test_the_final_set_drops_a_member_the_others_make_useless():
+    a, b = _cand("a"), _cand("b")
+    st = Statement(1, "q", tables=frozenset({("s", "a"), ("s", "b")}))
+    # b alone brings the statement from 100 to 10; a adds nothing once b is there
+    costs = {frozenset(): 100.0, frozenset({"a"}): 50.0, frozenset({"b"}): 10.0, frozenset({"a", "b"}): 10.0}
+    adv = _StubAdvisor(costs, {"a": 8192 * 10, "b": 8192 * 50})
+    assert adv._prune([a, b], {1: st}, 0.02) == [b]
+    # both needed: a halves what is left after b
+    costs[frozenset({"a", "b"})] = 5.0
+    assert adv._prune([a, b], {1: st}, 0.02) == [a, b]
+
+
+def test_index_only_gain_counts_at_the_heap_miss_share():
+    cover = _cand("a", include=("x",), kind="covering")
+    st = Statement(1, "q", tables=frozenset({("s", "a")}))
+    adv = _StubAdvisor({}, {}, miss=0.25, include_gain=400.0)
+    adv.config = {cover: (1, "h")}
+    assert adv._heap_fetch_penalty(st, None) == 300.0  # 3/4 of the skipped heap fetches
+    adv.miss = 1.0  # a heap read from disk: the planner's price stands
+    assert adv._heap_fetch_penalty(st, None) == 0.0
+    adv.config = {_cand("a"): (1, "h")}  # no INCLUDE, no index-only part
+    adv.miss = 0.25
+    assert adv._heap_fetch_penalty(st, None) == 0.0
