@@ -15,6 +15,7 @@ from demo import data, measure
 TITLE = "index advisor: wedopt vs reference vs single-column advice on the demo workload (ms per query)"
 SCALE = float(os.environ.get("WEDOPT_BENCH_RECOMMEND_SCALE", "0.5"))
 RUNS = int(os.environ.get("WEDOPT_BENCH_RECOMMEND_RUNS", "5"))
+ROUNDS = int(os.environ.get("WEDOPT_BENCH_RECOMMEND_ROUNDS", "3"))
 
 
 def _drop_secondary(conn) -> None:
@@ -53,9 +54,9 @@ def _measure_set(conn, queries, statements):
     return timings, _index_bytes(conn), applied
 
 
-def run(server: Server) -> Result:
+def run(server: Server) -> Result:  # noqa: PLR0915 -- one bench, one sequence of steps
     dbname = server.new_database()
-    notes = [f"scale {SCALE:g}, median of {RUNS} runs per query"]
+    notes = [f"scale {SCALE:g}, per query the best over {ROUNDS} rounds of the median of {RUNS} runs"]
     with server.connect(dbname) as conn:
         data.load(conn, SCALE)
         data.vacuum_analyze(conn)
@@ -88,9 +89,29 @@ def run(server: Server) -> Result:
             "reference": measure.read_statements(),
             "wedopt": [s for _k, s, _c, _b in wedopt],
         }
+        # ROUNDS rounds, the sets in a rotated order each round (a load burst on the shared
+        # machine hits another set each time): per query the best of the rounds' medians (load
+        # only ever adds time; monthly_revenue, which no set changes, moved by 2x between
+        # rounds); per set the spread of the round totals
+        rounds: dict[str, list] = {name: [] for name in sets}
+        names = list(sets)
+        for r in range(ROUNDS):
+            for name in names[r % len(names) :] + names[: r % len(names)]:
+                rounds[name].append(_measure_set(conn, queries, sets[name]))
         results = {}
-        for name, statements in sets.items():
-            results[name] = _measure_set(conn, queries, statements)
+        for name in sets:
+            timings = {
+                q.name: measure.Timing(
+                    min(t[q.name].median_ms for t, _b, _a in rounds[name]),
+                    rounds[name][0][0][q.name].cost,
+                    rounds[name][0][0][q.name].rows,
+                )
+                for q in queries
+            }
+            results[name] = (timings, rounds[name][0][1], rounds[name][0][2])
+        totals = {
+            name: [sum(t.median_ms for t in t_.values()) for t_, _b, _a in rounds[name]] for name in sets
+        }
         # size estimate against the real builds of wedopt's recommendations
         _drop_secondary(conn)
         size_rows = []
@@ -106,6 +127,7 @@ def run(server: Server) -> Result:
     rows.append(["index bytes"] + [results[n][1] for n in sets])
     rows.append(["indexes"] + [sum(a.ok for a in results[n][2]) for n in sets])
     ratios = [r for _n, _e, _r, r in size_rows if r]
+    wins = sum(w < r for w, r in zip(totals["wedopt"], totals["reference"], strict=True))
     within = sum(1 for r in ratios if 0.7 <= r <= 1.3)
     figures = {
         "advise workload s": round(workload_s, 3),
@@ -119,7 +141,10 @@ def run(server: Server) -> Result:
         ),
         "wedopt bytes / reference bytes": round(results["wedopt"][1] / max(results["reference"][1], 1), 3),
         "size estimates within 30%": f"{within} of {len(ratios)}",
+        "rounds wedopt total < reference total": f"{wins} of {ROUNDS}",
     }
+    for name in sets:
+        notes.append(f"{name} round totals ms: " + ", ".join(f"{v:.1f}" for v in totals[name]))
     for name, est, real, ratio in size_rows:
         notes.append(f"size {name}: estimated {est:,} real {real:,} ratio {ratio:.2f}")
     for name in sets:

@@ -15,7 +15,7 @@ from bench.run import Result, Server
 
 TITLE = "index advisor, TPC-H-like: workload ms at 0.25x / 0.5x / 1x data-size budgets"
 SCALE = float(os.environ.get("WEDOPT_BENCH_TPCH_SCALE", "1"))
-RUNS = int(os.environ.get("WEDOPT_BENCH_TPCH_RUNS", "3"))
+RUNS = int(os.environ.get("WEDOPT_BENCH_TPCH_RUNS", "7"))
 
 SCHEMA = """
 DROP SCHEMA IF EXISTS tpch CASCADE;
@@ -234,6 +234,9 @@ def run(server: Server) -> Result:
         for factor in (0.25, 0.5, 1.0):
             budget = int(data * factor)
             sets = {}
+            # every method advises the bare schema: the set measured last is still built here,
+            # and an advisor that saw it would leave out what it already covers
+            _apply(conn, [])
             started = time.perf_counter()
             sets["single-column"] = Extend(conn, indexable, budget, single_only=True).run()
             sets["extend"] = Extend(conn, indexable, budget).run()

@@ -5,6 +5,7 @@ plan change; bad input; budgets; no hypopg state left behind; the caller's prepa
 and hypothetical indexes untouched."""
 
 import json
+import time
 
 import psycopg
 import pytest
@@ -68,11 +69,11 @@ def no_hypothetical_indexes(conn):
     return conn.execute("SELECT count(*) FROM extensions.hypopg_list_indexes").fetchone()[0] == 0
 
 
-def apply_and_check(conn, query, row):
+def apply_and_check(conn, query, row, vacuum=False):
     """Apply the recommendation as given; the plan must then use the new index."""
     before = plan_nodes(conn, query)
     conn.execute(row["statement"])
-    conn.execute("ANALYZE public.booking")
+    conn.execute(("VACUUM ANALYZE " if vacuum else "ANALYZE ") + row["table_name"])
     name = row["statement"].split(" IF NOT EXISTS ")[1].split(" ")[0]
     after = plan_nodes(conn, query)
     assert all(ix != name for _t, ix in before)
@@ -140,6 +141,82 @@ def test_gin_trigram_for_a_leading_wildcard(booking):
     (row,) = only_create(advise(booking, query))
     assert "gin_trgm_ops" in row["statement"]
     apply_and_check(booking, query, row)
+
+
+def all_visible(conn, table="public.booking"):
+    """The planner prices an index-only scan by the visibility map (pg_class.relallvisible); a
+    VACUUM racing an autovacuum's snapshot may leave it empty, so make sure it is set."""
+    for _ in range(20):
+        conn.execute(f"VACUUM {table}")
+        pages, visible = conn.execute(
+            "SELECT relpages, relallvisible FROM pg_class WHERE oid = %s::regclass", [table]
+        ).fetchone()
+        if visible == pages:
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"VACUUM did not set the visibility map of {table}")
+
+
+def test_covering_include_gives_an_index_only_scan(booking):
+    # a tenth of the rows by a range: a plain index would fetch most heap pages, one that
+    # INCLUDEs the column read answers from the index alone once VACUUM set the visibility map
+    query = "SELECT venue_id, total FROM public.booking WHERE venue_id BETWEEN 10 AND 60"
+    all_visible(booking)
+    rows = only_create(advise(booking, query))
+    (row,) = [r for r in rows if "INCLUDE" in r["statement"]]
+    assert "(venue_id) INCLUDE (total)" in row["statement"] and "covering" in row["rationale"], rows
+    after = apply_and_check(booking, query, row, vacuum=True)
+    name = row["statement"].split(" IF NOT EXISTS ")[1].split(" ")[0]
+    assert ("Index Only Scan", name) in after, after
+
+
+def test_covering_candidates_on_one_key_merge_into_one_index(booking):
+    queries = [
+        "SELECT event_date, total FROM public.booking WHERE event_date BETWEEN '2026-02-01' AND '2026-03-01'",
+        "SELECT event_date, status FROM public.booking WHERE event_date BETWEEN '2026-05-01' AND '2026-06-01'",
+    ]
+    all_visible(booking)
+    rows = only_create(workload(booking, queries))
+    on_date = [r for r in rows if r["columns"][:1] == ["event_date"]]
+    assert len(on_date) == 1, [r["statement"] for r in rows]
+    assert (
+        "INCLUDE (total, status)" in on_date[0]["statement"]
+        or "INCLUDE (status, total)" in on_date[0]["statement"]
+    )
+    assert {h["statement_no"] for h in on_date[0]["statements_helped"]} == {1, 2}
+
+
+def test_gin_jsonb_containment(booking):
+    booking.execute(
+        "CREATE TABLE public.profile (id int PRIMARY KEY, attrs jsonb NOT NULL);"
+        "INSERT INTO public.profile SELECT i, jsonb_build_object('tag', 'v' || (i % 1000), 'n', i % 7) "
+        "FROM generate_series(1, 200000) AS i"
+    )
+    booking.execute("VACUUM ANALYZE public.profile")
+    query = """SELECT id FROM public.profile WHERE attrs @> '{"tag": "v77"}'"""
+    (row,) = only_create(advise(booking, query))
+    assert row["index_type"] == "gin" and "USING gin (attrs)" in row["statement"], row
+    assert "hypopg cannot simulate GIN" in row["rationale"]
+    apply_and_check(booking, query, row)
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        # venue_id and event_date repeat together (i % 500, i % 700): 3,500 pairs, not 200,000
+        "SELECT id FROM public.booking WHERE venue_id = 7 AND event_date = '2026-03-08'",
+        "SELECT id FROM public.booking WHERE to_tsvector('english', note) @@ plainto_tsquery('english', 'floral')",
+        "SELECT id FROM public.booking WHERE email LIKE '%77777@%'",
+    ],
+    ids=["correlated-pair", "gin-fts", "gin-trgm"],
+)
+def test_size_estimates_are_within_30_percent_of_the_build(booking, query):
+    booking.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm SCHEMA public")
+    (row,) = [r for r in only_create(advise(booking, query)) if r["improvement_pct"] > 0][:1]
+    booking.execute(row["statement"])
+    name = row["statement"].split(" IF NOT EXISTS ")[1].split(" ")[0]
+    real = booking.execute("SELECT pg_relation_size(%s::regclass)", [f"public.{name}"]).fetchone()[0]
+    assert 0.7 <= row["estimated_bytes"] / real <= 1.3, (row["statement"], row["estimated_bytes"], real)
 
 
 def test_existing_index_is_reported_as_covering(booking):

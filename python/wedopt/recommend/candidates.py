@@ -112,6 +112,28 @@ class Candidate:
         )
 
 
+def merged(old: Candidate, cand: Candidate) -> Candidate | None:
+    """One B-tree that serves both: two candidates on one table with the same predicate where
+    the keys of one lead the keys of the other (or are the same) become the longer key with the
+    union of their INCLUDE columns (the key columns left out). None when they do not share a
+    prefix, when the union passes MAX_INCLUDE_COLUMNS, or when the result is just old."""
+    if (old.schema, old.table, old.method, old.where) != (cand.schema, cand.table, cand.method, cand.where):
+        return None
+    if old.method != "btree":
+        return None
+    short, long_ = (old, cand) if len(old.keys) <= len(cand.keys) else (cand, old)
+    if long_.keys[: len(short.keys)] != short.keys:
+        return None
+    include = tuple(dict.fromkeys(c for c in (*old.include, *cand.include) if c not in long_.columns))
+    if len(include) > MAX_INCLUDE_COLUMNS:
+        return None
+    kind = "covering" if include else long_.kind
+    if kind == "covering" and long_.kind in ("partial", "expression"):
+        kind = long_.kind
+    result = Candidate(old.schema, old.table, long_.keys, long_.columns, old.method, include, old.where, kind)
+    return None if result == old or result.definition() == old.definition() else result
+
+
 @dataclass
 class Access:
     """What one statement does to one table (one alias of it)."""

@@ -6,18 +6,25 @@ sizes from the statistics, the write cost from pg_stat_user_tables."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
+import re
 from dataclasses import dataclass, field
 
 from ..diagnose import DiagnoseError
 from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
 from ..quoting import quote_ident
 from . import candidates as cands
-from .sizing import ColumnStats, btree_bytes, gin_bytes
+from .sizing import ColumnStats, btree_bytes, distinct_from_sample, gin_bytes, gin_bytes_from_sample
 from .whatif import PlanError, WhatIf
 
 PARTIAL_MAX_DISTINCT = 50
+# rows read to estimate distinct key tuples and GIN keys (ANALYZE reads 300 x the statistics target)
+SAMPLE_ROWS = 30000
+_TSVECTOR_KEY = re.compile(
+    r"^\(to_tsvector\('(?P<cfg>(?:[^']|'')+)'::regconfig,\s*(?P<arg>[^,()]+|\([^,()]+\)::\w+)\)\)$"
+)
 DEFAULTS = {
     "recommend.max_statements": 50,
     "recommend.min_improvement_pct": 2.0,
@@ -49,6 +56,7 @@ class Table:
     writes: dict
     indexes: list  # existing: dicts name, method, keys (text list), predicate, include, oid, size
     pg_trgm: bool = False
+    heap_miss_share: float | None = None
 
 
 def read_settings(plpy, schema: str) -> dict:
@@ -138,6 +146,8 @@ class Advisor:
         columns, mcv = {}, {}
         for c in cols:
             width = c["avg_width"] if c["avg_width"] is not None else (c["typlen"] if c["typlen"] > 0 else 32)
+            if c["avg_width"] is not None and c["typlen"] == -1:
+                width += 0.5  # ANALYZE stores the average width rounded down to whole bytes
             columns[c["attname"]] = ColumnStats(
                 float(width),
                 float(c["null_frac"] or 0),
@@ -244,13 +254,136 @@ class Advisor:
             return st
 
         if cand.is_gin:
-            size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
+            sample = self.gin_sample(t, cand)
+            if sample is not None:
+                size = gin_bytes_from_sample(rows, t.relpages, sample[0], sample[1])
+            else:
+                size = gin_bytes(rows, t.columns.get(cand.columns[0], default), cand.kind)
         else:
             keys = [stats_for(k, c) for k, c in zip(cand.keys, cand.columns, strict=False)]
             include = [t.columns.get(c, default) for c in cand.include]
-            size = btree_bytes(rows, keys, include)
+            distinct = None
+            plain = all(
+                _norm(k).removesuffix("desc") == _norm(quote_ident(c))
+                for k, c in zip(cand.keys, cand.columns, strict=False)
+            )
+            if len(cand.keys) > 1 and plain and not cand.where and not cand.include:
+                distinct = self.key_distinct(t, list(cand.columns))
+            size = btree_bytes(rows, keys, include, distinct=distinct)
         self.sizes[cand] = size
         return size
+
+    def _sample_from(self, t: Table) -> str:
+        """The table, sampled to about SAMPLE_ROWS rows (SYSTEM, a fixed seed: the same sample
+        every call) when it has more."""
+        rel = f"{self.plpy.quote_ident(t.schema)}.{self.plpy.quote_ident(t.name)}"
+        if t.reltuples <= SAMPLE_ROWS:
+            return rel
+        pct = max(min(100.0 * SAMPLE_ROWS / t.reltuples, 100.0), 0.0001)
+        return f"{rel} TABLESAMPLE SYSTEM ({pct:.6f}) REPEATABLE (7)"
+
+    def key_distinct(self, t: Table, columns: list[str]) -> float | None:
+        """Distinct values of a multi-column key: the extended statistics' n_distinct when the
+        table has them (CREATE STATISTICS ... (ndistinct)), else a sample's distinct tuples
+        scaled by ANALYZE's Duj1 estimator. Correlated columns have far fewer pairs than the
+        product of their distinct counts, and B-tree deduplication stores each once."""
+        key = ("distinct", t.schema, t.name, tuple(columns))
+        if key in self.sizes:
+            return self.sizes[key]
+        found = None
+        try:
+            nums = self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT a.attname, a.attnum FROM pg_catalog.pg_attribute AS a "
+                    "WHERE a.attrelid OPERATOR(pg_catalog.=) $1 AND a.attnum OPERATOR(pg_catalog.>) 0",
+                    ["oid"],
+                ),
+                [t.oid],
+            )
+            attnum = {r["attname"]: r["attnum"] for r in nums}
+            want = ", ".join(str(n) for n in sorted(attnum[c] for c in columns if c in attnum))
+            for r in self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT s.n_distinct::text AS nd FROM pg_catalog.pg_stats_ext AS s "
+                    "WHERE s.schemaname OPERATOR(pg_catalog.=) $1 AND s.tablename OPERATOR(pg_catalog.=) $2 "
+                    "AND s.n_distinct IS NOT NULL",
+                    ["text", "text"],
+                ),
+                [t.schema, t.name],
+            ):
+                value = json.loads(r["nd"]).get(want)
+                if value is not None:
+                    found = float(value)
+            if found is None:
+                cols = ", ".join(self.plpy.quote_ident(c) for c in columns)
+                r = self.plpy.execute(
+                    "SELECT coalesce(sum(g.c), 0)::float8 AS n, count(*)::float8 AS d, "
+                    "count(*) FILTER (WHERE g.c OPERATOR(pg_catalog.=) 1)::float8 AS f1 "
+                    f"FROM (SELECT count(*) AS c FROM {self._sample_from(t)} GROUP BY {cols}) AS g"
+                )[0]
+                if r["n"]:
+                    found = distinct_from_sample(r["n"], t.reltuples, r["d"], r["f1"])
+        except self.plpy.SPIError:
+            found = None
+        self.sizes[key] = found
+        return found
+
+    def gin_sample(self, t: Table, cand: cands.Candidate):
+        """(sample rows, histogram of the GIN keys the sampled rows give: (items of a key,
+        keys with that many, their bytes)) for full text, trigrams and jsonb_ops; None when the
+        key is not one of the shapes rebuilt here (the expression is rebuilt from its parts,
+        never run as written) or the sample cannot be read."""
+        key = ("gin", cand)
+        if key in self.sizes:
+            return self.sizes[key]
+        qi, ql = self.plpy.quote_ident, self.plpy.quote_literal
+        col = qi(cand.columns[0])
+        inner = None
+        if cand.kind == "gin-fts":
+            m = _TSVECTOR_KEY.match(cand.keys[0])
+            if m and _norm(m["arg"]).removesuffix("text") in (_norm(cand.columns[0]), _norm(col)):
+                cfg = m["cfg"].replace("''", "'")
+                inner = (
+                    f"SELECT u.lexeme AS k, pg_catalog.octet_length(u.lexeme) + 1 AS w FROM "
+                    f"(SELECT pg_catalog.to_tsvector({ql(cfg)}::regconfig, {col}::text) AS v FROM {{src}}) AS s, "
+                    "pg_catalog.unnest(s.v) AS u"
+                )
+        elif cand.kind == "gin-trgm":
+            rows = self.plpy.execute(
+                "SELECT n.nspname FROM pg_catalog.pg_extension AS e JOIN pg_catalog.pg_namespace AS n "
+                "ON n.oid OPERATOR(pg_catalog.=) e.extnamespace WHERE e.extname OPERATOR(pg_catalog.=) 'pg_trgm'"
+            )
+            if rows:
+                inner = (
+                    f"SELECT k, 4 AS w FROM (SELECT {qi(rows[0]['nspname'])}.show_trgm({col}::text) AS a "
+                    "FROM {src}) AS s, pg_catalog.unnest(s.a) AS k"
+                )
+        elif cand.kind == "gin-jsonb":
+            inner = (
+                "SELECT DISTINCT s.r, x.k, pg_catalog.octet_length(x.k) + 2 AS w FROM "
+                f"(SELECT pg_catalog.row_number() OVER () AS r, {col}::jsonb AS j FROM {{src}}) AS s, LATERAL ("
+                "SELECT 'K' OPERATOR(pg_catalog.||) o.key FROM pg_catalog.jsonb_path_query(s.j, 'strict $.**') AS v, "
+                "pg_catalog.jsonb_each(CASE WHEN pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.=) 'object' THEN v END) AS o "
+                "UNION ALL SELECT 'V' OPERATOR(pg_catalog.||) v::text FROM pg_catalog.jsonb_path_query(s.j, 'strict $.**') AS v "
+                "WHERE pg_catalog.jsonb_typeof(v) OPERATOR(pg_catalog.<>) ALL ('{object,array}')) AS x(k)"
+            )
+        found = None
+        if inner is not None:
+            src = self._sample_from(t)
+            body = inner.replace("{src}", src)
+            try:
+                n = self.plpy.execute(f"SELECT count(*)::float8 AS n FROM {src}")[0]["n"]
+                hist = self.plpy.execute(
+                    "SELECT y.c::float8 AS c, count(*)::float8 AS keys, avg(y.w)::float8 AS w FROM "
+                    f"(SELECT x.k, count(*) AS c, max(x.w) AS w FROM ({body}) AS x GROUP BY x.k) AS y "
+                    "GROUP BY y.c"
+                )
+                if n:
+                    found = (n, [(r["c"], r["keys"], r["w"]) for r in hist])
+            except self.plpy.SPIError:
+                found = None
+        self.sizes[key] = found
+        return found
 
     def _constants(self, cand):
         for st_acc in self._acc_index.get((cand.schema, cand.table), []):
@@ -282,7 +415,64 @@ class Advisor:
         if key not in self._cost_cache:
             plan = self.w.plan(st.text)
             self._cost_cache[key] = (float(plan["Plan"].get("Total Cost") or 0), plan)
-        return self._cost_cache[key][0] + self._gin_saving(st, key)
+        return self._cost_cache[key][0] + self._gin_saving(st, key) + self._heap_fetch_penalty(st, key)
+
+    def _heap_fetch_penalty(self, st: Statement, key) -> float:  # noqa: ARG002 -- one signature with _gin_saving
+        """The planner prices every heap page an index-only scan skips at random_page_cost, as
+        if none were cached; where the table's heap is read from shared buffers (its hit share
+        in pg_statio_user_tables) that saving mostly does not show in execution. So the part of
+        the gain that comes from a covering candidate's INCLUDE columns (the statement's cost
+        with the same keys without them minus its cost with them, each alone) counts only at
+        the table's miss share, at least seq_page_cost / random_page_cost; with several covering
+        indexes on its tables, the largest such part."""
+        worst = 0.0
+        for cand in list(self.config):
+            if not cand.include or (cand.schema, cand.table) not in st.tables:
+                continue
+            share = self.heap_miss_share(cand.schema, cand.table)
+            if share < 1.0:
+                worst = max(worst, (1.0 - share) * self._include_gain(st, cand))
+        return worst
+
+    def _include_gain(self, st: Statement, cand: cands.Candidate) -> float:
+        pkey = ("include", st.no, cand)
+        if pkey not in self._cost_cache:
+            plain = dataclasses.replace(
+                cand, include=(), kind="btree" if len(cand.keys) == 1 else "multi-column"
+            )
+            costs = []
+            for config in ([plain], [cand]):
+                ckey = (st.no, frozenset(c.definition() for c in config))
+                if ckey not in self._cost_cache:
+                    saved = list(self.config)
+                    self._apply(config)
+                    plan = self.w.plan(st.text)
+                    self._cost_cache[ckey] = (float(plan["Plan"].get("Total Cost") or 0), plan)
+                    self._apply(saved)
+                costs.append(self._cost_cache[ckey][0])
+            self._cost_cache[pkey] = (max(costs[0] - costs[1], 0.0), None)
+        return self._cost_cache[pkey][0]
+
+    def heap_miss_share(self, schema: str, table: str) -> float:
+        t = self.tables[(schema, table)]
+        if t.heap_miss_share is None:
+            row = self.plpy.execute(
+                self.plpy.prepare(
+                    "SELECT s.heap_blks_read::float8 AS r, s.heap_blks_hit::float8 AS h, "
+                    "pg_catalog.current_setting('seq_page_cost')::float8 AS spc, "
+                    "pg_catalog.current_setting('random_page_cost')::float8 AS rpc "
+                    "FROM pg_catalog.pg_statio_all_tables AS s WHERE s.relid OPERATOR(pg_catalog.=) $1",
+                    ["oid"],
+                ),
+                [t.oid],
+            )
+            share = 1.0
+            if row and (row[0]["r"] or 0) + (row[0]["h"] or 0) > 0:
+                r = row[0]
+                floor = min(r["spc"] / r["rpc"], 1.0) if r["rpc"] and r["rpc"] > 0 else 1.0
+                share = max(r["r"] / (r["r"] + r["h"]), floor)
+            t.heap_miss_share = share
+        return t.heap_miss_share
 
     def plan_now(self, st: Statement) -> dict:
         self.cost(st)
@@ -396,10 +586,17 @@ class Advisor:
                 alone[cand] = gain
         self._apply([])
         passes = [
-            self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+            self._select(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
             for by_ratio in (True, False)
         ]
-        chosen, _current = min(passes, key=lambda p: sum(by_no[n].weight * c for n, c in p[1].items()))
+        # the cheaper final set; within recommend.min_improvement_pct of it, the smaller one (a
+        # cost difference a new index could not justify does not justify its bytes either)
+        totals = [sum(by_no[n].weight * c for n, c in cur.items()) for _ch, cur in passes]
+        best = min(totals)
+        chosen = min(
+            (p for p, t in zip(passes, totals, strict=True) if t <= best * (1 + min_share)),
+            key=lambda p: sum(self.size(c) for c in p[0]),
+        )[0]
         # the final configuration, planned once more: which statement uses which index
         self._apply(chosen)
         final_plans = {st.no: (self.cost(st), self.plan_now(st)) for st in good}
@@ -471,12 +668,59 @@ class Advisor:
                 )  # fmt: skip
         return rows
 
-    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+    def _select(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool):  # noqa: PLR0917
+        """A greedy pass, then the final set re-costed together: members that no longer pay
+        their way once the rest is present are dropped and the freed budget is filled again
+        (twice at most)."""
+        chosen, current = self._greedy(alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio)
+        for _round in range(2):
+            kept = self._prune(chosen, by_no, min_share)
+            if len(kept) == len(chosen):
+                break
+            chosen, current = self._greedy(
+                alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio, start=kept
+            )
+        return chosen, current
+
+    def _prune(self, chosen, by_no, min_share) -> list:
+        """The chosen set re-costed together: one at a time, the member whose removal raises the
+        cost of the statements on its table least (per byte) goes, while that rise is no more
+        than recommend.min_improvement_pct of their cost without it (what a new index must gain
+        to be taken). A greedy never takes a step back: an index chosen early whose statements a
+        later, wider one serves better keeps its budget otherwise."""
+        chosen = list(chosen)
+        while len(chosen) > 1:
+            worst = None
+            for cand in chosen:
+                nos = [n for n, st in by_no.items() if (cand.schema, cand.table) in st.tables]
+                rest = [c for c in chosen if c is not cand]
+                try:
+                    with_it = self.workload_cost([by_no[n] for n in nos], chosen)
+                    without = self.workload_cost([by_no[n] for n in nos], rest)
+                except PlanError:
+                    continue
+                loss = sum(by_no[n].weight * (without[n] - with_it[n]) for n in nos)
+                loss -= self.write_cost(cand, None)
+                affected = sum(by_no[n].weight * without[n] for n in nos) or 1.0
+                if loss > min_share * affected:
+                    continue
+                per_byte = loss / max(self.size(cand), 8192)
+                if worst is None or per_byte < worst[0]:
+                    worst = (per_byte, cand)
+            if worst is None:
+                break
+            chosen.remove(worst[1])
+        return chosen
+
+    def _greedy(self, alone, by_no, base, max_indexes, budget_bytes, min_share, by_ratio: bool, start=()):  # noqa: PLR0917
         """One greedy pass: each round the step with the best benefit per added byte (by_ratio)
-        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better."""
-        chosen: list[cands.Candidate] = []
+        or the best benefit that fits (the knapsack's other greedy); the caller keeps the better.
+        start: a set already chosen to go on from."""
+        chosen: list[cands.Candidate] = list(start)
         current = dict(base)
-        used_bytes = 0
+        if chosen:
+            current.update(self.workload_cost(list(by_no.values()), chosen))
+        used_bytes = sum(self.size(c) for c in chosen)
         while True:
             options = []
             for cand in alone:
@@ -487,10 +731,11 @@ class Advisor:
                     continue
                 for cand in alone:
                     if (cand.schema, cand.table) == (old.schema, old.table) and not cand.is_gin:
-                        # prefix merge: a longer candidate that starts with the chosen one
-                        longer = len(cand.keys) > len(old.keys) or set(cand.include) > set(old.include)
-                        if longer and cand.keys[: len(old.keys)] == old.keys and cand.where == old.where:
-                            options.append((cand, old))
+                        # prefix merge: one index for both, the longer key with the union of
+                        # their INCLUDE columns (two covering candidates on one key become one)
+                        both = cands.merged(old, cand)
+                        if both is not None:
+                            options.append((both, old))
                         # one more column
                         for k, c in zip(cand.keys, cand.columns, strict=False):
                             if (
