@@ -126,6 +126,9 @@ READ_ONLY = {
     "wedopt._schedule_freeze()": "SELECT wedopt._schedule_freeze()",
     "wedopt.job_status()": "SELECT * FROM wedopt.job_status()",
     "wedopt.analyze_partitioning_candidates()": "SELECT * FROM wedopt.analyze_partitioning_candidates()",
+    # On a standby the proposal is not checked by creating it (verified false), the rest works.
+    "wedopt._recommend_matviews(integer,integer)": "SELECT * FROM wedopt._recommend_matviews(1, 5)",
+    "wedopt.recommend_matviews(integer,integer)": "SELECT * FROM wedopt.recommend_matviews(1, 5)",
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.
