@@ -4,7 +4,6 @@ and says why not for the others."""
 
 import pytest
 from expect import clean_error, sql_error
-
 from wedopt.maintain.matviews import suggest_policy
 
 SCHEMA = """
@@ -95,8 +94,9 @@ def test_a_heavy_aggregate_over_a_slow_table_is_proposed_and_its_sql_runs(shop):
         "SELECT action, mode FROM wedopt.refresh_matviews(%s::regclass)", [r["matview"]]
     ).fetchall()
     assert refreshed == [("refreshed", "concurrently")]
-    assert shop.execute(f"SELECT bookings FROM {r['matview']} WHERE venue_id = 4").fetchone()[0] == (
-        shop.execute("SELECT count(*) FROM shop.booking WHERE venue_id = 4").fetchone()[0]
+    assert (
+        shop.execute(f"SELECT bookings FROM {r['matview']} WHERE venue_id = 4").fetchone()[0]
+        == (shop.execute("SELECT count(*) FROM shop.booking WHERE venue_id = 4").fetchone()[0])
     )
 
 
