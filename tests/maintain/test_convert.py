@@ -147,6 +147,17 @@ def test_copy_keeps_every_row_prunes_and_keeps_the_old_table(db):
         ).fetchall()
     )
     assert "payment_p20250301" in plan and "payment_p20250401" not in plan, plan
+    # The indexes bear the old names (the old table's are <name>_old), the primary key too.
+    assert db.execute(
+        "SELECT array_agg(indexrelid::regclass::text ORDER BY indexrelid::regclass::text) FROM pg_index "
+        "WHERE indrelid = %s::regclass",
+        ["public.payment"],
+    ).fetchone()[0] == ["payment_paid", "payment_pkey"]
+    assert db.execute(
+        "SELECT array_agg(indexrelid::regclass::text ORDER BY indexrelid::regclass::text) FROM pg_index "
+        "WHERE indrelid = %s::regclass",
+        ["public.payment_unpartitioned"],
+    ).fetchone()[0] == ["payment_paid_old", "payment_pkey_old"]
     # Privileges, foreign keys and the sequence followed; the old table can go.
     assert db.execute(
         "SELECT has_table_privilege('wedopt_test_monitor', 'public.payment', 'SELECT')"

@@ -56,6 +56,7 @@ DECLARE
     v_old text;
     v_seq record;
     v_fk record;
+    v_index record;
     err_state text;
     err_message text;
 BEGIN
@@ -223,6 +224,37 @@ BEGIN
     END LOOP;
     EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', p_table, v_old);
     EXECUTE pg_catalog.format('ALTER TABLE %s RENAME TO %I', v_new, v_name);
+    -- The indexes LIKE made are named after the columns; each takes the name of the old index it
+    -- copies (matched by what it indexes), the old one becomes <name>_old (constraints follow).
+    FOR v_index IN
+        WITH shape AS (
+            SELECT x.indrelid, x.indexrelid, c.relname,
+                pg_catalog.row_number() OVER (PARTITION BY x.indrelid, s.def ORDER BY x.indexrelid) AS nth, s.def
+            FROM pg_catalog.pg_index AS x
+            JOIN pg_catalog.pg_class AS c ON c.oid = x.indexrelid
+            CROSS JOIN LATERAL (
+                SELECT pg_catalog.concat_ws(
+                    '|', x.indisunique, x.indisprimary, x.indnkeyatts, c.relam, x.indoption::text, x.indcollation::text,
+                    x.indclass::text, pg_catalog.pg_get_expr(x.indexprs, x.indrelid),
+                    pg_catalog.pg_get_expr(x.indpred, x.indrelid),
+                    (SELECT pg_catalog.string_agg(coalesce(a.attname::text, '#'), ',' ORDER BY k.ord)
+                     FROM pg_catalog.unnest(x.indkey::smallint []) WITH ORDINALITY AS k (attnum, ord)
+                     LEFT JOIN pg_catalog.pg_attribute AS a ON a.attrelid = x.indrelid AND a.attnum = k.attnum)
+                ) AS def
+            ) AS s
+            WHERE x.indrelid IN (p_table, v_new)
+        )
+        SELECT o.indexrelid::regclass AS old_index, o.relname AS old_name, n.indexrelid::regclass AS new_index
+        FROM shape AS o JOIN shape AS n ON n.def = o.def AND n.nth = o.nth
+        WHERE o.indrelid = p_table AND n.indrelid = v_new
+        ORDER BY o.indexrelid
+    LOOP
+        EXECUTE pg_catalog.format(
+            'ALTER INDEX %s RENAME TO %I', v_index.old_index,
+            @extschema@._free_relation_name(v_schema, pg_catalog.left(v_index.old_name, 55) || '_old')
+        );
+        EXECUTE pg_catalog.format('ALTER INDEX %s RENAME TO %I', v_index.new_index, v_index.old_name);
+    END LOOP;
     RETURN QUERY SELECT 'swapped', pg_catalog.format('%I.%I is partitioned; the old table is %I.%I', v_schema, v_name,
         v_schema, v_old), v_new_count, NULL::numeric;
 
