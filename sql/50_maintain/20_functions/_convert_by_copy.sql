@@ -36,18 +36,12 @@ DECLARE
     v_key text;
     v_blocks bigint;
     v_step bigint := @extschema@.get_setting('partition.move_batch_blocks')::bigint;
-    v_timeout text := (
-        pg_catalog.date_part('epoch', @extschema@.get_setting('partition.lock_timeout')::interval) * 1000
-    )::bigint::text || 'ms';
-    v_retries integer := @extschema@.get_setting('partition.lock_retries')::integer;
-    v_old_timeout text := pg_catalog.current_setting('lock_timeout');
     v_block bigint := 0;
     v_batch integer := 0;
     v_rows bigint;
     v_copied bigint := 0;
     v_removed bigint;
     v_added bigint;
-    v_locked boolean;
     v_mode text;
     v_old_count bigint;
     v_old_sum numeric;
@@ -57,6 +51,10 @@ DECLARE
     v_seq record;
     v_fk record;
     v_index record;
+    v_locked_at timestamptz;
+    v_horizon xid8 := pg_catalog.pg_snapshot_xmin(pg_catalog.pg_current_snapshot());
+    v_span bigint;
+    v_delta_ms numeric;
     err_state text;
     err_message text;
 BEGIN
@@ -64,7 +62,7 @@ BEGIN
     FROM pg_catalog.pg_class AS c JOIN pg_catalog.pg_namespace AS n ON n.oid = c.relnamespace
     WHERE c.oid = p_table;
     -- No DDL on the old table while it is copied (writes go on: SHARE UPDATE EXCLUSIVE).
-    EXECUTE pg_catalog.format('LOCK TABLE %s IN SHARE UPDATE EXCLUSIVE MODE', p_table);
+    PERFORM @extschema@._lock_for_conversion(p_table, 'SHARE UPDATE EXCLUSIVE');
 
     -- 1. The partitioned table, under a name of its own until the cut-over; its partitions are
     -- named after the table's final name, as maintenance names them later.
@@ -145,6 +143,9 @@ BEGIN
                   HINT = 'Nothing was changed: the original table is intact and no new table is left. '
                       'Fix the rows or constraint named, then convert again.';
     END;
+    -- Statistics for the new table (it is queried from the cut-over on), and for the plans of
+    -- the cut-over's own joins.
+    EXECUTE pg_catalog.format('ANALYZE %s', v_new);
     RETURN QUERY SELECT 'copied', pg_catalog.format('%s batches of %s blocks', v_batch, v_step), v_copied, NULL::numeric;
 
     -- 3. The cut-over. EXCLUSIVE: reads go on, writes wait; under partition.lock_timeout with
@@ -165,40 +166,33 @@ BEGIN
     CROSS JOIN LATERAL pg_catalog.unnest(u.indkey::smallint []) WITH ORDINALITY AS k (attnum, ord)
     JOIN pg_catalog.pg_attribute AS a ON a.attrelid = p_table AND a.attnum = k.attnum;
     FOREACH v_mode IN ARRAY ARRAY['EXCLUSIVE', 'ACCESS EXCLUSIVE'] LOOP
-        v_locked := FALSE;
-        FOR v_try IN 1..v_retries LOOP
-            BEGIN
-                PERFORM pg_catalog.set_config('lock_timeout', v_timeout, TRUE);
-                EXECUTE pg_catalog.format('LOCK TABLE %s IN %s MODE', p_table, v_mode);
-                v_locked := TRUE;
-                EXIT;
-            EXCEPTION WHEN lock_not_available OR deadlock_detected THEN
-                PERFORM pg_catalog.pg_sleep(0.05 * v_try);
-            END;
-        END LOOP;
-        PERFORM pg_catalog.set_config('lock_timeout', v_old_timeout, TRUE);
-        IF NOT v_locked THEN
-            RAISE EXCEPTION 'wedopt: % could not be locked (% MODE) for the cut-over within %, % tries', p_table, v_mode,
-                v_timeout, v_retries
-                USING ERRCODE = 'lock_not_available',
-                      HINT = 'Nothing was changed. Convert again when fewer transactions hold the table, or raise '
-                          'partition.lock_timeout / partition.lock_retries.';
-        END IF;
+        PERFORM @extschema@._lock_for_conversion(p_table, v_mode);
         CONTINUE WHEN v_mode = 'ACCESS EXCLUSIVE';
-        -- The rows written since their block was copied: changed or deleted ones out, new and
-        -- changed ones in, matched by the key.
+        v_locked_at := pg_catalog.clock_timestamp();
+        -- The rows written since the copy began. A row inserted or updated since has an xmin of a
+        -- transaction not yet finished when the copy began (age(xmin) <= v_span): nothing else
+        -- changes an xmin while the copy holds SHARE UPDATE EXCLUSIVE (no VACUUM FREEZE). Deleted
+        -- rows leave no trace but their absence: an anti-join on the key.
+        v_span := pg_catalog.pg_current_xact_id()::text::bigint - v_horizon::text::bigint;
         EXECUTE pg_catalog.format(
-            'DELETE FROM %s AS n WHERE NOT EXISTS (SELECT FROM ONLY %s AS o WHERE %s AND o::text = n::text)',
-            v_new, p_table, v_key
+            'DELETE FROM %s AS n WHERE NOT EXISTS (SELECT FROM ONLY %s AS o WHERE %s)', v_new, p_table, v_key
         );
         GET DIAGNOSTICS v_removed = ROW_COUNT;
         EXECUTE pg_catalog.format(
-            'INSERT INTO %s (%s) SELECT %s FROM ONLY %s AS o WHERE NOT EXISTS (SELECT FROM %s AS n WHERE %s)',
-            v_new, v_cols, v_ocols, p_table, v_new, v_key
+            'DELETE FROM %s AS n USING ONLY %s AS o WHERE pg_catalog.age(o.xmin) <= %s AND %s AND o::text <> n::text',
+            v_new, p_table, v_span, v_key
+        );
+        GET DIAGNOSTICS v_rows = ROW_COUNT;
+        v_removed := v_removed + v_rows;
+        EXECUTE pg_catalog.format(
+            'INSERT INTO %s (%s) SELECT %s FROM ONLY %s AS o WHERE pg_catalog.age(o.xmin) <= %s '
+            'AND NOT EXISTS (SELECT FROM %s AS n WHERE %s)',
+            v_new, v_cols, v_ocols, p_table, v_span, v_new, v_key
         );
         GET DIAGNOSTICS v_added = ROW_COUNT;
-        RETURN QUERY SELECT 'delta', pg_catalog.format('%s rows written during the copy: %s removed, %s added',
-            v_removed + v_added, v_removed, v_added), v_removed + v_added, NULL::numeric;
+        v_delta_ms := round((extract(EPOCH FROM pg_catalog.clock_timestamp() - v_locked_at) * 1000)::numeric, 1);
+        RETURN QUERY SELECT 'delta', pg_catalog.format('%s rows written during the copy: %s removed, %s added (%s ms)',
+            v_removed + v_added, v_removed, v_added, v_delta_ms), v_removed + v_added, NULL::numeric;
         SELECT c.row_count, c.checksum INTO v_old_count, v_old_sum FROM @extschema@._table_checksum(p_table) AS c;
         SELECT c.row_count, c.checksum INTO v_new_count, v_new_sum FROM @extschema@._table_checksum(v_new) AS c;
         IF v_new_count <> v_old_count OR v_new_sum <> v_old_sum THEN
@@ -206,7 +200,9 @@ BEGIN
                 p_table, v_old_count, v_old_sum, v_new_count, v_new_sum
                 USING ERRCODE = 'data_corrupted', HINT = 'Nothing was changed; report this with the table definition.';
         END IF;
-        RETURN QUERY SELECT 'checked', pg_catalog.format('%s = %s under the lock', p_table, v_new), v_new_count, v_new_sum;
+        RETURN QUERY SELECT 'checked', pg_catalog.format('%s = %s under the lock (%s ms)', p_table, v_new,
+            round((extract(EPOCH FROM pg_catalog.clock_timestamp() - v_locked_at) * 1000)::numeric, 1) - v_delta_ms),
+            v_new_count, v_new_sum;
     END LOOP;
 
     -- The names swap; sequences follow their columns, so dropping the old table later leaves
@@ -263,6 +259,12 @@ BEGIN
     SELECT 'partitioned', c.action || ' ' || c.partition_name, c.row_count, NULL::numeric
     FROM @extschema@.create_partition_set(v_new, p_control, p_interval, p_premake, p_now => p_now) AS c
     WHERE c.action = 'created';
+    -- The proof is the check under the lock: since then nothing could change a row (the old
+    -- table is locked, the new one is seen by nobody else until commit), so no scan is repeated
+    -- while ACCESS EXCLUSIVE is held.
+    RETURN QUERY SELECT 'verified', pg_catalog.format('%I.%I', v_schema, v_name), v_new_count, v_new_sum;
+    RAISE NOTICE 'wedopt: %.% is partitioned by % (% rows copied and kept, checksum %); the old table is %.%',
+        v_schema, v_name, p_control, v_new_count, v_new_sum, v_schema, v_old;
 END
 $$;
 
