@@ -213,6 +213,9 @@ INTERNAL_WRITES = {
         "SELECT * FROM wedopt._convert_by_copy('public.booking', 'event_date', '1 month', 'month', 'date',"
         " NULL, NULL, 4, NULL)"
     ),
+    "wedopt._lock_for_conversion(regclass,text)": (
+        "SELECT wedopt._lock_for_conversion('public.booking', 'EXCLUSIVE')"
+    ),
 }
 
 # Not callable on their own.

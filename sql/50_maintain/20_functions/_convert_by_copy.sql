@@ -178,21 +178,33 @@ BEGIN
             'DELETE FROM %s AS n WHERE NOT EXISTS (SELECT FROM ONLY %s AS o WHERE %s)', v_new, p_table, v_key
         );
         GET DIAGNOSTICS v_removed = ROW_COUNT;
+        -- The recent rows, read once (a scan of the old table) into a small temporary table whose
+        -- statistics let the two joins below probe the new table's key index.
+        DROP TABLE IF EXISTS pg_temp.wedopt_convert_recent;
         EXECUTE pg_catalog.format(
-            'DELETE FROM %s AS n USING ONLY %s AS o WHERE pg_catalog.age(o.xmin) <= %s AND %s AND o::text <> n::text',
-            v_new, p_table, v_span, v_key
+            'CREATE TEMPORARY TABLE wedopt_convert_recent ON COMMIT DROP AS '
+            'SELECT o.* FROM ONLY %s AS o WHERE pg_catalog.age(o.xmin) <= %s',
+            p_table, v_span
+        );
+        ANALYZE pg_temp.wedopt_convert_recent;
+        EXECUTE pg_catalog.format(
+            'UPDATE %s AS n SET (%s) = (SELECT %s) FROM pg_temp.wedopt_convert_recent AS o WHERE %s '
+            'AND o::text <> n::text',
+            v_new, v_cols, v_ocols, v_key
         );
         GET DIAGNOSTICS v_rows = ROW_COUNT;
-        v_removed := v_removed + v_rows;
         EXECUTE pg_catalog.format(
-            'INSERT INTO %s (%s) SELECT %s FROM ONLY %s AS o WHERE pg_catalog.age(o.xmin) <= %s '
-            'AND NOT EXISTS (SELECT FROM %s AS n WHERE %s)',
-            v_new, v_cols, v_ocols, p_table, v_span, v_new, v_key
+            'INSERT INTO %s (%s) SELECT %s FROM pg_temp.wedopt_convert_recent AS o '
+            'WHERE NOT EXISTS (SELECT FROM %s AS n WHERE %s)',
+            v_new, v_cols, v_ocols, v_new, v_key
         );
         GET DIAGNOSTICS v_added = ROW_COUNT;
+        DROP TABLE pg_temp.wedopt_convert_recent;
         v_delta_ms := round((extract(EPOCH FROM pg_catalog.clock_timestamp() - v_locked_at) * 1000)::numeric, 1);
-        RETURN QUERY SELECT 'delta', pg_catalog.format('%s rows written during the copy: %s removed, %s added (%s ms)',
-            v_removed + v_added, v_removed, v_added, v_delta_ms), v_removed + v_added, NULL::numeric;
+        RETURN QUERY SELECT 'delta', pg_catalog.format(
+            '%s rows written during the copy: %s removed, %s changed, %s added (%s ms)',
+            v_removed + v_rows + v_added, v_removed, v_rows, v_added, v_delta_ms
+        ), v_removed + v_rows + v_added, NULL::numeric;
         SELECT c.row_count, c.checksum INTO v_old_count, v_old_sum FROM @extschema@._table_checksum(p_table) AS c;
         SELECT c.row_count, c.checksum INTO v_new_count, v_new_sum FROM @extschema@._table_checksum(v_new) AS c;
         IF v_new_count <> v_old_count OR v_new_sum <> v_old_sum THEN

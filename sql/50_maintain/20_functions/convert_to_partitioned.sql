@@ -138,7 +138,7 @@ BEGIN
     -- After: the same rows, proven by count and checksum, or nothing happened at all.
     SELECT c.row_count, c.checksum INTO v_count_after, v_sum_after FROM @extschema@._table_checksum(v_new) AS c;
     IF v_count_after <> v_count OR v_sum_after <> v_sum THEN
-        RAISE EXCEPTION 'wedopt: conversion of % lost rows (% -> %), rolled back', p_table, v_count, v_count_after
+        RAISE EXCEPTION 'wedopt: conversion of % lost rows (% -> %), rolled back', v_new, v_count, v_count_after
             USING ERRCODE = 'data_corrupted', HINT = 'Nothing was changed; report this with the table definition.';
     END IF;
     RETURN QUERY SELECT 'verified', v_new::text, v_count_after, v_sum_after;
