@@ -358,7 +358,9 @@ class MatviewAdvisor:
                 if keys is not None:
                     cols, missing = [], []
                     for key in keys:
-                        pos = next((i for i, out in enumerate(output[: len(names)]) if _same_column(out, key)), None)
+                        pos = next(
+                            (i for i, out in enumerate(output[: len(names)]) if _same_column(out, key)), None
+                        )
                         if pos is None:
                             missing.append(key)
                         else:
