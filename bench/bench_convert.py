@@ -1,6 +1,6 @@
 """Converting a plain table: convert_to_partitioned() attach (no copy) and copy (batches, then a
 cut-over), on the same 500,000-row table (a bigserial + timestamptz primary key, an index on the
-time column, 16 months of rows), while another session inserts a row every few milliseconds:
+time column, 11 months of rows), while another session inserts a row every few milliseconds:
 how long each conversion takes, and the longest a writer's INSERT waited (the cut-over)."""
 
 import threading
