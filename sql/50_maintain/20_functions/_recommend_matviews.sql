@@ -13,7 +13,8 @@ return matviews.recommend(plpy, "@extschema@", p_min_calls, p_limit)
 $python$;
 
 COMMENT ON FUNCTION @extschema@._recommend_matviews(integer, integer) IS
-'wedopt (internal): the PL/Python body of wedopt.recommend_matviews(): the aggregate statements of '
+'wedopt (internal): Runs the caller''s SQL (plans only, never executes it): statements of pg_stat_statements. '
+'The PL/Python body of wedopt.recommend_matviews(): the aggregate statements of '
 'pg_stat_statements read from their generic plans, their source tables'' write counters, the proposed '
 'view and unique index checked by creating them WITH NO DATA in a rolled-back subtransaction';
 

@@ -33,7 +33,8 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@.recommend_matviews(integer, integer) IS
-'wedopt: Plans statements of pg_stat_statements (never executes them). The heavy aggregate statements '
+'wedopt: Runs the caller''s SQL (plans only, never executes it): statements of pg_stat_statements. '
+'The heavy aggregate statements '
 '(mean time from matview.min_mean_ms, p_min_calls calls or more) repeated over slowly changing tables '
 '(at most matview.max_writes_per_call rows written per call), each with a CREATE MATERIALIZED VIEW, '
 'the unique index on its NOT NULL group keys that allows REFRESH CONCURRENTLY (or why none), and a '
