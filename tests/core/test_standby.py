@@ -152,6 +152,13 @@ READ_ONLY = {
     ),
     "wedopt._act_expect(text,text,bigint)": "SELECT wedopt._act_expect(NULL)",
     "wedopt._act_confirmation(jsonb)": "SELECT * FROM wedopt._act_confirmation('{\"fires\": false}')",
+    # On a standby the proposal is not checked by creating it (verified false), the rest works.
+    "wedopt._recommend_matviews(integer,integer)": "SELECT * FROM wedopt._recommend_matviews(1, 5)",
+    "wedopt.recommend_matviews(integer,integer)": "SELECT * FROM wedopt.recommend_matviews(1, 5)",
+    "wedopt._table_checksum(regclass,name)": "SELECT * FROM wedopt._table_checksum('public.booking')",
+    "wedopt._convert_blockers(regclass,name,text)": (
+        "SELECT wedopt._convert_blockers('public.booking', 'event_date', 'copy')"
+    ),
 }
 
 # Writing, called by users: each must fail with 25006, wedopt's message and a HINT.
@@ -164,7 +171,7 @@ WRITES = {
     "timestamp with time zone)": (
         "SELECT * FROM wedopt.create_partition_set('public.booking', 'event_date', '1 day')"
     ),
-    "wedopt.convert_to_partitioned(regclass,name,interval,integer,timestamp with time zone)": (
+    "wedopt.convert_to_partitioned(regclass,name,interval,integer,timestamp with time zone,text)": (
         "SELECT * FROM wedopt.convert_to_partitioned('public.booking', 'event_date', '1 month')"
     ),
     "wedopt.drop_partition_set(regclass)": "SELECT wedopt.drop_partition_set('public.booking')",
@@ -229,6 +236,14 @@ INTERNAL_WRITES = {
     ),
     "wedopt._propagate_partition(regclass,regclass,name,text)": (
         "SELECT wedopt._propagate_partition('wedopt.audit_log', 'wedopt.audit_log', 'nobody', 'f')"
+    ),
+    "wedopt._convert_by_copy(regclass,name,interval,text,regtype,timestamp with time zone,"
+    "timestamp with time zone,integer,timestamp with time zone)": (
+        "SELECT * FROM wedopt._convert_by_copy('public.booking', 'event_date', '1 month', 'month', 'date',"
+        " NULL, NULL, 4, NULL)"
+    ),
+    "wedopt._lock_for_conversion(regclass,text)": (
+        "SELECT wedopt._lock_for_conversion('public.booking', 'EXCLUSIVE')"
     ),
 }
 

@@ -134,9 +134,18 @@ def test_run_job_and_the_event_day_freeze(db):
 
 
 def test_pg_cron_elsewhere_needs_dblink(pg_cron, db):
-    err = sql_error(db, "SELECT * FROM wedopt.schedule_jobs()")
-    clean_error(err, "55000")
-    assert "dblink" in err.diag.message_hint
+    # dblink is not in the control file's requires: only a database other than
+    # cron.database_name needs it, and every entry that reaches pg_cron says so the same way.
+    for call in ("schedule_jobs()", "unschedule_jobs()", "job_status()"):
+        err = sql_error(db, f"SELECT * FROM wedopt.{call}")
+        clean_error(err, "55000")
+        assert "pg_cron lives in database postgres (cron.database_name)" in err.diag.message_primary, call
+        assert "needs dblink" in err.diag.message_primary, call
+        assert err.diag.message_hint.startswith("CREATE EXTENSION dblink in this database"), call
+    # Nothing was half-done, and dblink, once created (in any schema), is all it takes.
+    db.execute("CREATE EXTENSION dblink SCHEMA extensions")
+    assert db.execute("SELECT count(*) FROM wedopt.job_status() WHERE scheduled").fetchone()[0] == 0
+    assert db.execute("SELECT count(*) FROM wedopt.schedule_jobs()").fetchone()[0] == len(JOBS)
 
 
 def test_monitor_reads_job_status_admin_schedules(cron_db, connect):

@@ -3,7 +3,8 @@ CREATE OR REPLACE FUNCTION @extschema@.convert_to_partitioned(
     p_control name,
     p_interval interval,
     p_premake integer DEFAULT 4,
-    p_now timestamptz DEFAULT NULL
+    p_now timestamptz DEFAULT NULL,
+    p_method text DEFAULT 'attach'
 )
 RETURNS TABLE (step text, detail text, row_count bigint, checksum numeric)
 LANGUAGE plpgsql
@@ -20,6 +21,7 @@ DECLARE
     v_type regtype;
     v_notnull boolean;
     v_unit text;
+    v_min timestamptz;
     v_max timestamptz;
     v_upper timestamptz;
     v_upper_lit text;
@@ -60,44 +62,37 @@ BEGIN
             USING ERRCODE = 'invalid_parameter_value',
                   HINT = 'Use 1 day, 1 week, 1 month, 3 months (a quarter) or 1 year.';
     END IF;
+    IF p_method IS NULL OR p_method NOT IN ('attach', 'copy') THEN
+        RAISE EXCEPTION 'wedopt: conversion method % unknown', coalesce(quote_literal(p_method), 'NULL')
+            USING ERRCODE = 'invalid_parameter_value',
+                  HINT = 'attach: the table becomes the first partition, no row copied (one transaction); '
+                      'copy: the rows are copied into new partitions in batches, then a short cut-over.';
+    END IF;
     -- What a partitioned table cannot take over: refuse before changing anything.
-    SELECT pg_catalog.string_agg(b.what, '; ') INTO v_blocker
-    FROM (
-        SELECT pg_catalog.format('unique index %s lacks %s', x.indexrelid::regclass, p_control) AS what
-        FROM pg_catalog.pg_index AS x
-        WHERE x.indrelid = p_table AND x.indisunique AND NOT EXISTS (
-            SELECT FROM pg_catalog.pg_attribute AS a
-            WHERE a.attrelid = p_table AND a.attname = p_control AND a.attnum = ANY (x.indkey)
-        )
-        UNION ALL
-        SELECT pg_catalog.format('foreign key %s of %s points at it', k.conname, k.conrelid::regclass)
-        FROM pg_catalog.pg_constraint AS k WHERE k.contype = 'f' AND k.confrelid = p_table
-        UNION ALL
-        SELECT DISTINCT pg_catalog.format('view %s reads it', r.ev_class::regclass)
-        FROM pg_catalog.pg_depend AS d
-        JOIN pg_catalog.pg_rewrite AS r ON r.oid = d.objid
-        WHERE d.classid = 'pg_catalog.pg_rewrite'::regclass AND d.refobjid = p_table AND r.ev_class <> p_table
-        UNION ALL
-        SELECT pg_catalog.format('identity column %s', a.attname)
-        FROM pg_catalog.pg_attribute AS a WHERE a.attrelid = p_table AND a.attidentity <> ''
-        UNION ALL
-        SELECT pg_catalog.format('inheritance: %s', i.inhrelid::regclass)
-        FROM pg_catalog.pg_inherits AS i WHERE i.inhparent = p_table OR i.inhrelid = p_table
-    ) AS b;
+    v_blocker := @extschema@._convert_blockers(p_table, p_control, p_method);
     IF v_blocker IS NOT NULL THEN
         RAISE EXCEPTION 'wedopt: % cannot be converted as it is: %', p_table, v_blocker
             USING ERRCODE = 'object_not_in_prerequisite_state',
                   HINT = 'Add the control column to unique constraints, drop the foreign keys and views that '
                       'point at it (recreate them after), use a sequence default for an identity column, '
-                      'then convert; see doc/maintain.md.';
+                      'then convert; for the copy give it a primary key and recreate its triggers and policies '
+                      'after; see doc/maintain.md.';
     END IF;
 
-    -- Before: count and an order-free checksum of every row.
-    EXECUTE pg_catalog.format(
-        'SELECT count(*), coalesce(sum(pg_catalog.hashtextextended(t::text, 0)), 0), max(%I)::timestamptz FROM %s AS t',
-        p_control, p_table
-    ) INTO v_count, v_sum, v_max;
+    -- Before: count and an order-free checksum of every row, with writes held (EXCLUSIVE: reads
+    -- go on) so that the count is the table's to the end; the copy takes its own locks.
+    IF p_method = 'attach' THEN
+        PERFORM @extschema@._lock_for_conversion(p_table, 'EXCLUSIVE');
+    END IF;
+    SELECT c.row_count, c.checksum, c.min_key, c.max_key INTO v_count, v_sum, v_min, v_max
+    FROM @extschema@._table_checksum(p_table, p_control) AS c;
     RETURN QUERY SELECT 'counted', p_table::text, v_count, v_sum;
+    IF p_method = 'copy' THEN
+        RETURN QUERY SELECT * FROM @extschema@._convert_by_copy(
+            p_table, p_control, p_interval, v_unit, v_type, v_min, v_max, p_premake, p_now
+        );
+        RETURN;
+    END IF;
 
     -- The old table becomes the historical partition [MINVALUE, v_upper): the range after its
     -- newest row (or after now, the larger). A validated CHECK proves it, so ATTACH does not scan.
@@ -141,11 +136,9 @@ BEGIN
     WHERE c.action = 'created';
 
     -- After: the same rows, proven by count and checksum, or nothing happened at all.
-    EXECUTE pg_catalog.format(
-        'SELECT count(*), coalesce(sum(pg_catalog.hashtextextended(t::text, 0)), 0) FROM %s AS t', v_new
-    ) INTO v_count_after, v_sum_after;
+    SELECT c.row_count, c.checksum INTO v_count_after, v_sum_after FROM @extschema@._table_checksum(v_new) AS c;
     IF v_count_after <> v_count OR v_sum_after <> v_sum THEN
-        RAISE EXCEPTION 'wedopt: conversion of % lost rows (% -> %), rolled back', p_table, v_count, v_count_after
+        RAISE EXCEPTION 'wedopt: conversion of % lost rows (% -> %), rolled back', v_new, v_count, v_count_after
             USING ERRCODE = 'data_corrupted', HINT = 'Nothing was changed; report this with the table definition.';
     END IF;
     RETURN QUERY SELECT 'verified', v_new::text, v_count_after, v_sum_after;
@@ -153,12 +146,14 @@ BEGIN
 END
 $$;
 
-COMMENT ON FUNCTION @extschema@.convert_to_partitioned(regclass, name, interval, integer, timestamptz) IS
-'wedopt: convert a plain table into a range-partitioned one in one transaction, copying no row: '
-'a CHECK on the control column validated first, the table renamed <name>_historic and attached as the '
-'partition [MINVALUE, next range) of a new partitioned table of the same name, registered as a partition '
-'set; count and checksum before and after must agree or everything is rolled back. Refuses tables '
-'with unique indexes lacking the key, foreign keys or views pointing at them. See doc/maintain.md';
+COMMENT ON FUNCTION @extschema@.convert_to_partitioned(regclass, name, interval, integer, timestamptz, text) IS
+'wedopt: convert a plain table into a range-partitioned one in one transaction, registered as a partition '
+'set. p_method attach (the default) copies no row: a CHECK on the control column validated first, the table '
+'renamed <name>_historic and attached as the partition [MINVALUE, next range). p_method copy: new partitions '
+'for the data''s range, rows copied in batches of blocks, a short cut-over under lock_timeout that catches up '
+'the rows written meanwhile; the old table is kept as <name>_unpartitioned. Count and checksum must agree or '
+'everything is rolled back. Refuses tables with unique indexes lacking the key, foreign keys or views '
+'pointing at them. See doc/maintain.md';
 
-GRANT EXECUTE ON FUNCTION @extschema@.convert_to_partitioned(regclass, name, interval, integer, timestamptz)
+GRANT EXECUTE ON FUNCTION @extschema@.convert_to_partitioned(regclass, name, interval, integer, timestamptz, text)
 TO wedopt_admin;

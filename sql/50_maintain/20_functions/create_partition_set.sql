@@ -9,14 +9,7 @@ CREATE OR REPLACE FUNCTION @extschema@.create_partition_set(
     p_default_policy text DEFAULT 'create',
     p_now timestamptz DEFAULT NULL
 )
-RETURNS TABLE (
-    parent regclass,
-    action text,
-    partition_name text,
-    range_from timestamptz,
-    range_to timestamptz,
-    row_count bigint
-)
+RETURNS SETOF @extschema@.partition_action
 LANGUAGE plpgsql
 VOLATILE
 SECURITY INVOKER

@@ -3,14 +3,7 @@ CREATE OR REPLACE FUNCTION @extschema@.run_maintenance(
     p_dry_run boolean DEFAULT FALSE,
     p_now timestamptz DEFAULT NULL
 )
-RETURNS TABLE (
-    parent regclass,
-    action text,
-    partition_name text,
-    range_from timestamptz,
-    range_to timestamptz,
-    row_count bigint
-)
+RETURNS SETOF @extschema@.partition_action
 LANGUAGE plpgsql
 VOLATILE
 -- INVOKER: the partition DDL runs with the caller's own rights (owner of the parent), so
@@ -18,9 +11,9 @@ VOLATILE
 SECURITY INVOKER
 SET search_path = pg_catalog, pg_temp
 AS $$
-#variable_conflict use_column
 DECLARE
     v_set @extschema@.partition_set;
+    v_row @extschema@.partition_action;
     v_started timestamptz;
     v_created integer;
     v_removed integer;
@@ -72,23 +65,22 @@ BEGIN
                 pg_catalog.jsonb_build_object('action', 'error', 'partition_name', v_err)
             );
         END;
-        FOR action, partition_name, range_from, range_to, row_count IN
-            SELECT r.action, r.partition_name, r.range_from, r.range_to, r.row_count
+        FOR v_row IN
+            SELECT v_set.parent, r.action, r.partition_name, r.range_from, r.range_to, r.row_count
             FROM pg_catalog.jsonb_to_recordset(v_done) AS r (
                 action text, partition_name text, range_from timestamptz, range_to timestamptz, row_count bigint
             )
         LOOP
-            parent := v_set.parent;
-            CASE action
+            CASE v_row.action
                 WHEN 'created' THEN v_created := v_created + 1;
                 WHEN 'dropped', 'detached' THEN v_removed := v_removed + 1;
                 WHEN 'skipped', 'capped' THEN v_skipped := v_skipped + 1;
-                WHEN 'default rows' THEN v_default := row_count;
+                WHEN 'default rows' THEN v_default := v_row.row_count;
                 ELSE NULL;
             END CASE;
             -- The steady state says nothing: an empty default is no news.
-            CONTINUE WHEN action = 'default rows' AND row_count = 0;
-            RETURN NEXT;
+            CONTINUE WHEN v_row.action = 'default rows' AND v_row.row_count = 0;
+            RETURN NEXT v_row;
         END LOOP;
         v_sets := v_sets + 1;
         IF NOT p_dry_run THEN
