@@ -490,21 +490,27 @@ def recommend(plpy, schema: str, min_calls: int, limit: int):
             )
         pgss = quote_ident(raw)
         hours = _window_hours(plpy, pgss)
+        # Only statements the caller may plan for their author (_workload_statements: planning
+        # folds IMMUTABLE functions with the caller's rights).
         stmts = plpy.execute(
             plpy.prepare(
                 "SELECT s.queryid, min(s.query) AS query, sum(s.calls)::float8 AS calls, "
                 "sum(s.total_exec_time)::float8 AS total_ms, "
                 "(sum(s.total_exec_time) OPERATOR(pg_catalog./) greatest(sum(s.calls), 1))::float8 AS mean_ms "
-                f"FROM {pgss}.pg_stat_statements AS s "
-                f"WHERE {_eq('s.dbid', '(SELECT d.oid FROM pg_catalog.pg_database AS d WHERE ' + _eq('d.datname', 'pg_catalog.current_database()') + ')')} "
-                f"AND s.toplevel AND s.queryid IS NOT NULL AND s.query OPERATOR(pg_catalog.~*) '{READ_PREFIX}' "
+                f"FROM {schema}._workload_statements(NULL, $4) AS s "
+                "WHERE s.toplevel AND s.queryid IS NOT NULL "
                 "GROUP BY s.queryid "
                 "HAVING sum(s.calls) OPERATOR(pg_catalog.>=) $1 "
                 "AND sum(s.total_exec_time) OPERATOR(pg_catalog./) greatest(sum(s.calls), 1) OPERATOR(pg_catalog.>=) $2 "
                 "ORDER BY sum(s.total_exec_time) DESC LIMIT $3",
-                ["int8", "float8", "int8"],
+                ["int8", "float8", "int8", "text"],
             ),
-            [min_calls, settings["matview.min_mean_ms"], int(settings["matview.max_statements"])],
+            [
+                min_calls,
+                settings["matview.min_mean_ms"],
+                int(settings["matview.max_statements"]),
+                READ_PREFIX,
+            ],
         )
         adv = MatviewAdvisor(plpy, schema, settings)
         rows = [r for r in (adv.advise(st, hours) for st in stmts) if r is not None]

@@ -3,8 +3,11 @@
 -- constant arguments, so it runs the author's functions with the caller's rights. Only statements
 -- whose author holds every right of the caller (pg_has_role(author, current_user, 'USAGE'): the
 -- caller itself, or a role that inherits from it) are returned; the others are counted in a NOTICE.
+-- p_limit NULL: all of them.
 CREATE OR REPLACE FUNCTION @extschema@._workload_statements(p_limit integer, p_kinds text DEFAULT NULL)
-RETURNS TABLE (query text, calls double precision, total_exec_time double precision, userid oid)
+RETURNS TABLE (
+    query text, calls double precision, total_exec_time double precision, userid oid, queryid bigint, toplevel boolean
+)
 LANGUAGE plpgsql
 STABLE
 SECURITY INVOKER
@@ -25,9 +28,9 @@ BEGIN
     END IF;
     RETURN QUERY EXECUTE format(
         $q$
-        SELECT t.query, t.calls, t.total_exec_time, t.userid
+        SELECT t.query, t.calls, t.total_exec_time, t.userid, t.queryid, t.toplevel
         FROM (
-            SELECT s.query, s.calls::float8 AS calls, s.total_exec_time, s.userid
+            SELECT s.query, s.calls::float8 AS calls, s.total_exec_time, s.userid, s.queryid, s.toplevel
             FROM %I.pg_stat_statements AS s
             WHERE s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
                 AND s.query ~* $2 AND s.query !~* 'wedopt\.|pg_stat_statements|hypopg'
@@ -65,7 +68,7 @@ END
 $$;
 
 COMMENT ON FUNCTION @extschema@._workload_statements(integer, text) IS
-'wedopt (internal): the top p_limit statements of this database in pg_stat_statements by total '
+'wedopt (internal): the top p_limit (NULL: all) statements of this database in pg_stat_statements by total '
 'time (of the kinds matched by p_kinds, default SELECT/WITH/UPDATE/DELETE/INSERT/TABLE/VALUES; '
 'wedopt''s, pg_stat_statements'' and hypopg''s own left out) that may be planned for the caller: only '
 'those whose author holds all the caller''s rights (planning folds functions, with the caller''s '
