@@ -12,6 +12,7 @@ APT_PACKAGES=(
   "postgresql-$PG_MAJOR-cron"          # pg_cron
   "postgresql-$PG_MAJOR-hypopg"        # hypopg: required by the index advisor (what-if indexes)
   "postgresql-$PG_MAJOR-partman"       # bench/dev only: pg_partman 4.7.2, the side-by-side anchor of `make bench BENCH=partition`
+  "postgresql-$PG_MAJOR-pg-qualstats"  # tests only: pg_qualstats 2.0.4, optional for the index advisor (tests/recommend/test_qualstats.py)
   gcc                                  # builds the audit trigger (src/audit_trigger.c)
   python3-venv python3-pip make
 )

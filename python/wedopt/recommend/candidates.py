@@ -155,7 +155,8 @@ class Access:
     sort_limited: bool = False
     gin: list[tuple[str, str, str]] = field(default_factory=list)  # (kind, key SQL, column)
     needed: list[str] = field(default_factory=list)  # every column of it the statement reads
-    plan_rows: float = 0.0
+    plan_rows: float = 0.0  # per process of a parallel scan: see parallel_divisor
+    parallel_divisor: float = 1.0  # what PostgreSQL divides a parallel scan's rows by
     scan_cost: float = 0.0
     scan_node_type: str = ""
     filter_conditions: int = 0
@@ -276,6 +277,12 @@ def read_accesses(plan: dict) -> tuple[list[Access], list[tuple[str, str]]]:
         acc = by_alias.setdefault(alias, Access(schema, rel, alias))
         acc.node_types.append(node.node_type)
         acc.plan_rows += float(d.get("Plan Rows") or 0)
+        if d.get("Parallel Aware"):
+            workers = next(
+                (a.data.get("Workers Planned") for a in _ancestors(node) if a.data.get("Workers Planned")), 0
+            )
+            # get_parallel_divisor(): the workers, plus the leader's share when it takes part
+            acc.parallel_divisor = float(workers) + max(1.0 - 0.3 * float(workers), 0.0) if workers else 1.0
         acc.scan_cost = max(acc.scan_cost, float(d.get("Total Cost") or 0))
         acc.scan_node_type = acc.scan_node_type or node.node_type
         aliases = {alias, rel}

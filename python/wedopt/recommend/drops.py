@@ -110,7 +110,9 @@ def recommend_drops(plpy, schema: str, queries):
         settings = read_settings(plpy, schema)
         if queries is None:
             try:
-                queries, weights = top_statements(plpy, schema, int(settings["recommend.max_statements"]))
+                queries, weights, _keys = top_statements(
+                    plpy, schema, int(settings["recommend.max_statements"])
+                )
             except DiagnoseError:
                 queries, weights = [], []
         else:

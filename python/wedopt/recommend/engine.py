@@ -16,6 +16,7 @@ from ..diagnose import DiagnoseError
 from ..diagnose.lexer import PUNCT, QIDENT, WORD, LexError, tokenize
 from ..quoting import quote_ident
 from . import candidates as cands
+from . import qualstats
 from .sizing import ColumnStats, btree_bytes, distinct_from_sample, gin_bytes, gin_bytes_from_sample
 from .whatif import PlanError, WhatIf
 
@@ -42,6 +43,8 @@ class Statement:
     accesses: list = field(default_factory=list)
     tables: frozenset = frozenset()
     error: PlanError | None = None
+    key: tuple | None = None  # (userid, queryid) of a statement read from pg_stat_statements
+    real_shares: dict = field(default_factory=dict)  # (schema, table) -> qualstats.RealShare
 
 
 @dataclass
@@ -84,13 +87,18 @@ class Advisor:
         self.sizes: dict = {}
         self.write_penalty = False
         self.hypo_names: dict = {}  # every hypothetical index name made -> its candidate
+        self.qual_filters: dict = {}  # pg_qualstats' counts per (userid, queryid), when used
         cands.PARTIAL_MAX_SHARE = float(self.s["recommend.partial_max_share"])
 
     # ---- the statements
-    def load(self, texts: list[str], weights: list[float] | None = None) -> list[Statement]:
+    def load(
+        self, texts: list[str], weights: list[float] | None = None, keys: list | None = None
+    ) -> list[Statement]:
         stmts = []
         for i, text in enumerate(texts):
-            st = Statement(i + 1, text, (weights[i] if weights else 1.0) or 1.0)
+            st = Statement(
+                i + 1, text, (weights[i] if weights else 1.0) or 1.0, key=keys[i] if keys else None
+            )
             stmts.append(st)
             if text is None or not text.strip():
                 st.error = PlanError("22023", "wedopt: the statement is empty")
@@ -113,6 +121,14 @@ class Advisor:
             for acc in st.accesses:
                 self.table(acc.schema, acc.table)
             st.tables = frozenset((a.schema, a.table) for a in st.accesses)
+            seen = self.qual_filters.get(st.key) or {}
+            for acc in st.accesses:
+                t = self.tables[(acc.schema, acc.table)]
+                if sum(1 for a in st.accesses if (a.schema, a.table) == (acc.schema, acc.table)) != 1:
+                    continue  # the table read twice: pg_qualstats' counts are per table
+                share = qualstats.real_share(seen.get(t.oid), acc, t.reltuples)
+                if share is not None:
+                    st.real_shares[(acc.schema, acc.table)] = share
         return stmts
 
     def table(self, schema: str, name: str) -> Table:
@@ -415,7 +431,23 @@ class Advisor:
         if key not in self._cost_cache:
             plan = self.w.plan(st.text)
             self._cost_cache[key] = (float(plan["Plan"].get("Total Cost") or 0), plan)
-        return self._cost_cache[key][0] + self._gin_saving(st, key) + self._heap_fetch_penalty(st, key)
+        return (
+            self._cost_cache[key][0]
+            + self._gin_saving(st, key)
+            + self._heap_fetch_penalty(st, key)
+            + self._real_rows_correction(st, key)
+        )
+
+    def _real_rows_correction(self, st: Statement, key) -> float:
+        """pg_qualstats' rule (python/wedopt/recommend/qualstats.py): the index scans of a table
+        whose real filter share differs from the generic plan's, their cost scaled by real /
+        planned; the statement then costs at most what it costs without the new indexes (the
+        planner would keep its sequential scan)."""
+        if not st.real_shares:
+            return 0.0
+        raw, plan = self._cost_cache[key]
+        delta = sum(qualstats.correction(plan, s, t, share) for (s, t), share in st.real_shares.items())
+        return min(raw + delta, max(st.base_cost, raw)) - raw
 
     def _heap_fetch_penalty(self, st: Statement, key) -> float:  # noqa: ARG002 -- one signature with _gin_saving
         """The planner prices every heap page an index-only scan skips at random_page_cost, as
@@ -629,6 +661,7 @@ class Advisor:
                     "cost_after": round(final_plans[n][0], 2),
                     "improvement_pct": round(_pct(base[n], final_plans[n][0]), 1),
                     "weight": by_no[n].weight,
+                    **_real_share_note(by_no[n], cand),
                 }
                 for n in nos
             ]
@@ -841,6 +874,16 @@ class Advisor:
             "gin-trgm": "a LIKE pattern that starts with a wildcard",
             "gin-jsonb": "jsonb containment (@>)",
         }[cand.kind]
+        real = [h["pg_qualstats"] for h in helped if "pg_qualstats" in h]
+        if real:
+            shares = ", ".join(
+                "{:g}% real, {:g}% planned".format(r["real_rows_pct"], r["planned_rows_pct"])
+                for r in real[:3]
+            )
+            gin_note += (
+                f"; for {len(real)} of them the cost uses pg_qualstats' real share of the rows the filter "
+                f"keeps ({shares})"
+            )
         rationale = (
             f"{cand.kind} index: {reason}; it lowers the estimated cost of {len(helped)} statement(s) by "
             f"{_pct(before, after):.0f}% for about {_bytes(self.size(cand))}{gin_note}."
@@ -861,6 +904,21 @@ class Advisor:
             None,
             None,
         )
+
+
+def _real_share_note(st: Statement, cand) -> dict:
+    """statements_helped's pg_qualstats entry: the real and the planned share of the rows the
+    statement's filter on the candidate's table keeps, when the costs used them."""
+    share = st.real_shares.get((cand.schema, cand.table))
+    if share is None:
+        return {}
+    return {
+        "pg_qualstats": {
+            "real_rows_pct": float(f"{100 * share.real:.3g}"),
+            "planned_rows_pct": float(f"{100 * share.planned:.3g}"),
+            "rows_evaluated": share.evaluated,
+        }
+    }
 
 
 def _mentions(text: str | None, column: str) -> bool:
@@ -975,10 +1033,10 @@ def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: boo
     """Rows of wedopt._recommend_indexes()."""
     try:
         settings = read_settings(plpy, schema)
-        weights = None
+        weights = keys = None
         from_stats = queries is None
         if from_stats:
-            queries, weights = top_statements(plpy, schema, int(settings["recommend.max_statements"]))
+            queries, weights, keys = top_statements(plpy, schema, int(settings["recommend.max_statements"]))
         if max_indexes is not None and max_indexes < 0:
             raise DiagnoseError(
                 "22023", "wedopt: max_indexes must be zero or more", "Pass NULL for no limit."
@@ -997,7 +1055,16 @@ def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: boo
         with WhatIf(plpy, schema) as whatif:
             adv = Advisor(plpy, schema, whatif, settings)
             adv.write_penalty = from_stats
-            stmts = adv.load(list(queries), weights)
+            qs_schema = qualstats.schema_if_loaded(plpy) if from_stats else None
+            if qs_schema is not None:
+                adv.qual_filters = qualstats.read_filters(plpy, qs_schema, keys)
+            stmts = adv.load(list(queries), weights, keys)
+            used = sum(1 for st in stmts if st.real_shares)
+            if qs_schema is not None:
+                plpy.notice(
+                    f"wedopt: pg_qualstats is loaded: {used} of {len(stmts)} statement(s) are costed with the real "
+                    "share of rows their filter keeps"
+                )
             if single and stmts and stmts[0].error is not None:
                 err = stmts[0].error
                 raise DiagnoseError(
@@ -1008,12 +1075,16 @@ def recommend(plpy, schema: str, queries, max_indexes, budget_bytes, single: boo
         err.raise_in(plpy)
 
 
-def top_statements(plpy, schema: str, limit: int) -> tuple[list[str], list[float]]:
+def top_statements(plpy, schema: str, limit: int) -> tuple[list[str], list[float], list[tuple]]:
     """The workload read from pg_stat_statements: only the statements the caller may plan
-    (wedopt._workload_statements: planning folds functions, with the caller's rights)."""
+    (wedopt._workload_statements: planning folds functions, with the caller's rights); their
+    texts, calls and (userid, queryid), which pg_qualstats' counts are matched by."""
     try:
         found = plpy.execute(
-            plpy.prepare(f"SELECT w.query, w.calls FROM {schema}._workload_statements($1) AS w", ["integer"]),
+            plpy.prepare(
+                f"SELECT w.query, w.calls, w.userid, w.queryid FROM {schema}._workload_statements($1) AS w",
+                ["integer"],
+            ),
             [limit],
         )
     except plpy.SPIError as err:
@@ -1023,4 +1094,8 @@ def top_statements(plpy, schema: str, limit: int) -> tuple[list[str], list[float
             str(err.args[0] if err.args else err),
             spidata[2] if len(spidata) > 2 else None,
         ) from None
-    return [r["query"] for r in found], [r["calls"] for r in found]
+    return (
+        [r["query"] for r in found],
+        [r["calls"] for r in found],
+        [(r["userid"], r["queryid"]) for r in found],
+    )
