@@ -5,7 +5,7 @@ with the real share of rows each statement's filter keeps; without pg_qualstats 
 or created but not preloaded) nothing changes.
 
 The data: `account.tenant` has 2,001 values, but tenant 0 owns 40 % of the rows. The generic
-plan of `tenant = $1` guesses 1/2,001 of the rows (an index pays); the application calls it
+plan of `tenant = $1` guesses under 0.1 % of the rows (an index pays); the application calls it
 only with tenant 0 (an index does not pay). `account.code` is unique and called with many
 values: there the real share is what the plan guesses, and the index stays."""
 
@@ -34,7 +34,9 @@ def qualstats_cluster():
     )
     try:
         with psycopg.connect(server.conninfo(), autocommit=True) as conn:
-            have = conn.execute("SELECT 1 FROM pg_available_extensions WHERE name = 'pg_qualstats'").fetchone()
+            have = conn.execute(
+                "SELECT 1 FROM pg_available_extensions WHERE name = 'pg_qualstats'"
+            ).fetchone()
         if not have:
             pytest.skip("pg_qualstats is not installed (Debian: apt-get install postgresql-15-pg-qualstats)")
         yield server
@@ -79,7 +81,9 @@ def _advise(conn):
     rows = conn.execute(
         "SELECT kind, columns, statements_helped, rationale FROM wedopt.recommend_indexes_for_workload(NULL)"
     ).fetchall()
-    return {tuple(cols): (helped, rationale) for kind, cols, helped, rationale in rows if kind == "create"}, notices
+    return {
+        tuple(cols): (helped, rationale) for kind, cols, helped, rationale in rows if kind == "create"
+    }, notices
 
 
 @pytest.fixture
@@ -118,7 +122,7 @@ def test_real_filter_share_changes_the_decision(database, qualstats_cluster):
     ).fetchone()[0]
     assert 0.39 < kept < 0.41, kept
     creates, notices = _advise(conn)
-    # the generic plan's 1/2,001 would make an index on tenant pay (see the test below); the
+    # the generic plan's < 0.1 % would make an index on tenant pay (see the test below); the
     # real 40 % does not: the index scan costs more than the sequential scan it replaces
     assert ("tenant",) not in creates, creates
     # where the real share is what the plan guessed, the index stays, and says where its cost came from
@@ -153,3 +157,52 @@ def test_created_but_not_preloaded_is_ignored(db, connect):
     assert ("tenant",) in creates and ("code",) in creates, creates
     assert not any("pg_qualstats" in r for _h, r in creates.values())
     assert not any("pg_qualstats" in n for n in notices)
+
+
+# ---- the rule itself, on hand-written plans (no server)
+
+
+def _access(plan_rows=100.0, divisor=1.0, node="Seq Scan"):
+    from wedopt.recommend.candidates import Access
+
+    return Access(
+        "public", "account", "account", node_types=[node], plan_rows=plan_rows, parallel_divisor=divisor,
+        scan_node_type=node, filter_conditions=1,
+    )  # fmt: skip
+
+
+def test_real_share_rule_applies_only_to_a_filtered_whole_table_scan():
+    from wedopt.recommend import qualstats
+
+    share = qualstats.real_share((1000.0, 600.0, False), _access(plan_rows=10.0), 1000.0)
+    assert (share.real, share.planned, share.ratio) == (0.4, 0.01, 40.0)
+    # a parallel scan's Plan Rows are per process: times the divisor
+    assert qualstats.real_share((1000.0, 600.0, False), _access(10.0, 2.4), 1000.0).planned == pytest.approx(
+        0.024
+    )
+    # the real executions used an index condition on the table: their counts are not the table's
+    assert qualstats.real_share((1000.0, 600.0, True), _access(), 1000.0) is None
+    assert qualstats.real_share((1000.0, 600.0, False), _access(node="Index Scan"), 1000.0) is None
+    assert qualstats.real_share(None, _access(), 1000.0) is None
+
+
+def test_correction_scales_index_scans_that_run_once():
+    from wedopt.recommend import qualstats
+
+    share = qualstats.RealShare(planned=0.01, real=0.02, evaluated=1000.0)
+    scan = {"Node Type": "Index Scan", "Relation Name": "account", "Schema": "public", "Total Cost": 50.0}
+    assert qualstats.correction({"Plan": dict(scan)}, "public", "account", share) == 50.0
+    sort = {"Node Type": "Sort", "Total Cost": 80.0, "Plans": [dict(scan)]}
+    assert qualstats.correction({"Plan": sort}, "public", "account", share) == 50.0
+    # per outer row, or stopped early by a Limit: not scaled
+    for parent in ("Nested Loop", "Limit"):
+        plan = {
+            "Plan": {
+                "Node Type": parent,
+                "Total Cost": 90.0,
+                "Plans": [{"Node Type": "Seq Scan"}, dict(scan)],
+            }
+        }
+        assert qualstats.correction(plan, "public", "account", share) == 0.0
+    # another table's scan is not this share's
+    assert qualstats.correction({"Plan": dict(scan)}, "public", "other", share) == 0.0

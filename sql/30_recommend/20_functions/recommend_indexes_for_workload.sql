@@ -36,7 +36,8 @@ $$;
 COMMENT ON FUNCTION @extschema@.recommend_indexes_for_workload(text[], integer, bigint) IS
 'wedopt: Runs the caller''s SQL (plans only, never executes it). '
 'indexes for a workload (the statements given, or with NULL this database''s top '
-'pg_stat_statements statements by total time, weighted by calls), chosen greedily under the '
+'pg_stat_statements statements by total time, weighted by calls, and costed with pg_qualstats'' real '
+'share of rows each filter keeps where that optional extension is created and preloaded), chosen greedily under the '
 'index-count and storage budgets by benefit per byte (a new index or one more column on a chosen '
 'one), costed what-if with hypopg; one row per index (kind create), per existing index that already '
 'covers a candidate (covered) and per statement that cannot be planned (error, with its SQLSTATE). '
