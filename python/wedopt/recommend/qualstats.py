@@ -73,11 +73,11 @@ def read_filters(plpy, schema: str, keys: list[tuple[int, int]]) -> dict:
     try:
         rows = plpy.execute(
             plpy.prepare(
-                "SELECT f.userid, f.queryid, f.relid, max(f.evaluated) FILTER (WHERE f.eval_type OPERATOR(pg_catalog.=) 'f') AS evaluated, "
+                "SELECT f.userid, f.queryid, f.relid, pg_catalog.max(f.evaluated) FILTER (WHERE f.eval_type OPERATOR(pg_catalog.=) 'f') AS evaluated, "
                 "(pg_catalog.array_agg(f.filtered ORDER BY f.evaluated DESC) FILTER (WHERE f.eval_type OPERATOR(pg_catalog.=) 'f'))[1] AS filtered, "
                 "pg_catalog.bool_or(f.eval_type OPERATOR(pg_catalog.=) 'i') AS indexed "
                 "FROM (SELECT q.userid, q.queryid, coalesce(q.lrelid, q.rrelid) AS relid, q.eval_type, q.qualnodeid, "
-                "sum(q.execution_count)::float8 AS evaluated, sum(q.nbfiltered)::float8 AS filtered "
+                "pg_catalog.sum(q.execution_count)::float8 AS evaluated, pg_catalog.sum(q.nbfiltered)::float8 AS filtered "
                 f"FROM {qs}.pg_qualstats() AS q JOIN ROWS FROM (pg_catalog.unnest($1::oid[]), pg_catalog.unnest($2::bigint[])) AS k(userid, queryid) "
                 "ON k.userid OPERATOR(pg_catalog.=) q.userid AND k.queryid OPERATOR(pg_catalog.=) q.queryid "
                 "WHERE q.dbid OPERATOR(pg_catalog.=) (SELECT d.oid FROM pg_catalog.pg_database AS d "
