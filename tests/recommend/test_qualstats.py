@@ -46,6 +46,7 @@ def qualstats_cluster():
 
 def _install(conn, qualstats: bool):
     conn.execute("CREATE SCHEMA extensions")
+    conn.execute("GRANT USAGE ON SCHEMA extensions TO PUBLIC")  # as the session's template has it
     conn.execute("CREATE EXTENSION pg_stat_statements SCHEMA extensions")
     conn.execute("CREATE EXTENSION hypopg SCHEMA extensions")
     conn.execute("CREATE EXTENSION wedopt CASCADE")
@@ -131,6 +132,24 @@ def test_real_filter_share_changes_the_decision(database, qualstats_cluster):
     assert entry["pg_qualstats"]["real_rows_pct"] == pytest.approx(100 / 200000, rel=0.01)
     assert entry["pg_qualstats"]["rows_evaluated"] >= 30 * 200000 * 0.99
     assert "pg_qualstats' real share of the rows" in rationale
+    assert any("pg_qualstats is loaded: 2 of" in n for n in notices), notices
+
+
+def test_a_monitor_gets_the_real_shares_of_its_own_statements(database, qualstats_cluster):
+    """Not a superuser: pg_qualstats shows every role's counts, but only the statements
+    _workload_statements() lets through (the caller's own here) are matched."""
+    conn = database(qualstats=True)
+    conn.execute(
+        "DO $$ BEGIN CREATE ROLE wedopt_qs_monitor LOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$"
+    )
+    conn.execute("GRANT wedopt_monitor TO wedopt_qs_monitor")
+    conn.execute("GRANT SELECT ON public.account TO wedopt_qs_monitor")
+    conninfo = qualstats_cluster.conninfo(conn.info.dbname, user="wedopt_qs_monitor")
+    with psycopg.connect(conninfo, autocommit=True) as mon:
+        _run_workload(mon)
+        creates, notices = _advise(mon)
+    assert ("tenant",) not in creates, creates
+    assert "pg_qualstats" in creates[("code",)][0][0]
     assert any("pg_qualstats is loaded: 2 of" in n for n in notices), notices
 
 
