@@ -263,6 +263,7 @@ NOT_CALLED = {
     "wedopt._dispatch_start(bigint,oid,oid)": "starts a dispatcher worker (execute_admin_sql on the primary)",
     "wedopt.wait_for_action(bigint,interval,text,text)": "a procedure polling an action id (tests/act)",
     "wedopt._action_annotate(bigint,jsonb,bigint)": "called by auto_tune/rollback_action on the primary",
+    "wedopt._action_lock_own(bigint,text)": "called by _action_update/_action_annotate (granted to nobody)",
     "wedopt._auto_tune_unused(timestamp with time zone)": "called by auto_tune after its primary check",
     "wedopt._rollback_plan(bigint)": "called by rollback_action after its primary check (tests/act)",
     "wedopt._undo_index(bigint,text,text,boolean,text,jsonb)": "a procedure of auto_tune/rollback_action",

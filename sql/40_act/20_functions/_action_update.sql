@@ -10,15 +10,9 @@ AS $$
 DECLARE
     v_row @extschema@.action_log;
 BEGIN
-    SELECT a.* INTO v_row FROM @extschema@.action_log AS a
-    WHERE a.id OPERATOR(pg_catalog.=) p_action_id FOR UPDATE;
-    IF NOT FOUND THEN
+    v_row := @extschema@._action_lock_own(p_action_id, 'Only the role that queued an action moves it on.');
+    IF v_row.id IS NULL THEN
         RETURN FALSE;
-    END IF;
-    IF NOT pg_catalog.pg_has_role(session_user, v_row.queued_by::regrole, 'MEMBER') THEN
-        RAISE EXCEPTION 'wedopt: action % belongs to %', p_action_id, v_row.queued_by
-            USING ERRCODE = 'insufficient_privilege',
-                  HINT = 'Only the role that queued an action moves it on.';
     END IF;
     IF v_row.status NOT IN ('queued', 'running') THEN
         RETURN FALSE;
