@@ -15,8 +15,9 @@ SET search_path = pg_catalog, pg_temp
 AS $$
 DECLARE
     v_schema text;
-    v_skipped bigint;
-    v_roles text;
+    v_row record;
+    v_skipped bigint := 0;
+    v_roles text [] := '{}';
 BEGIN
     SELECT n.nspname INTO v_schema
     FROM pg_extension AS e JOIN pg_namespace AS n ON e.extnamespace = n.oid
@@ -26,42 +27,45 @@ BEGIN
             USING ERRCODE = 'undefined_object',
                   HINT = 'CREATE EXTENSION pg_stat_statements (and preload it), or pass the statements as an array.';
     END IF;
-    RETURN QUERY EXECUTE format(
+    -- One read of pg_stat_statements (its texts come from a file): the top p_limit statements the
+    -- caller may plan, and the others that would have been in the top p_limit, to count them.
+    FOR v_row IN EXECUTE format(
         $q$
-        SELECT t.query, t.calls, t.total_exec_time, t.userid, t.queryid, t.toplevel
+        SELECT r.*, ro.rolname::text AS author
         FROM (
-            SELECT s.query, s.calls::float8 AS calls, s.total_exec_time, s.userid, s.queryid, s.toplevel
-            FROM %I.pg_stat_statements AS s
-            WHERE s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                AND s.query ~* $2 AND s.query !~* 'wedopt\.|pg_stat_statements|hypopg'
-                AND pg_has_role(s.userid, current_user, 'USAGE')
-        ) AS t
-        ORDER BY t.total_exec_time DESC
-        LIMIT $1
+            SELECT t.*,
+                row_number() OVER (ORDER BY t.total_exec_time DESC) AS pos,
+                row_number() OVER (PARTITION BY t.ok ORDER BY t.total_exec_time DESC) AS pos_ok
+            FROM (
+                SELECT s.query, s.calls::float8 AS calls, s.total_exec_time, s.userid, s.queryid, s.toplevel,
+                    pg_has_role(s.userid, current_user, 'USAGE') AS ok
+                FROM %I.pg_stat_statements AS s
+                WHERE s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
+                    AND s.query ~* $2 AND s.query !~* 'wedopt\.|pg_stat_statements|hypopg'
+            ) AS t
+        ) AS r
+        LEFT JOIN pg_roles AS ro ON ro.oid = r.userid
+        WHERE $1 IS NULL OR (CASE WHEN r.ok THEN r.pos_ok ELSE r.pos END) <= $1
+        ORDER BY r.total_exec_time DESC
         $q$,
         v_schema
-    ) USING p_limit, coalesce(p_kinds, '^\s*(select|with|update|delete|insert|table|values)\M');
-
-    -- What was left out, among the statements that would have been in the top p_limit.
-    EXECUTE format(
-        $q$
-        SELECT count(*), string_agg(DISTINCT coalesce(r.rolname::text, t.userid::text), ', ')
-        FROM (
-            SELECT s.userid, pg_has_role(s.userid, current_user, 'USAGE') AS ok
-            FROM %I.pg_stat_statements AS s
-            WHERE s.dbid = (SELECT d.oid FROM pg_database AS d WHERE d.datname = current_database())
-                AND s.query ~* $2 AND s.query !~* 'wedopt\.|pg_stat_statements|hypopg'
-            ORDER BY s.total_exec_time DESC
-            LIMIT $1
-        ) AS t
-        LEFT JOIN pg_roles AS r ON r.oid = t.userid
-        WHERE NOT t.ok
-        $q$,
-        v_schema
-    ) INTO v_skipped, v_roles
-    USING p_limit, coalesce(p_kinds, '^\s*(select|with|update|delete|insert|table|values)\M');
+    ) USING p_limit, coalesce(p_kinds, '^\s*(select|with|update|delete|insert|table|values)\M') LOOP
+        IF v_row.ok THEN
+            query := v_row.query;
+            calls := v_row.calls;
+            total_exec_time := v_row.total_exec_time;
+            userid := v_row.userid;
+            queryid := v_row.queryid;
+            toplevel := v_row.toplevel;
+            RETURN NEXT;
+        ELSE
+            v_skipped := v_skipped + 1;
+            v_roles := v_roles || coalesce(v_row.author, v_row.userid::text);
+        END IF;
+    END LOOP;
     IF v_skipped > 0 THEN
-        RAISE NOTICE 'wedopt: % of the top statements were run by other roles (%) and are left out: planning them would run their functions with your rights', v_skipped, v_roles
+        RAISE NOTICE 'wedopt: % of the top statements were run by other roles (%) and are left out: planning them would run their functions with your rights', v_skipped,
+            (SELECT string_agg(DISTINCT r.name, ', ') FROM unnest(v_roles) AS r (name))
             USING HINT = 'Advise them as the role that runs them (SET ROLE ...), or pass the statements as an array.';
     END IF;
 END
