@@ -1088,12 +1088,8 @@ def top_statements(plpy, schema: str, limit: int) -> tuple[list[str], list[float
             [limit],
         )
     except plpy.SPIError as err:
-        spidata = getattr(err, "spidata", None) or ()
-        raise DiagnoseError(
-            getattr(err, "sqlstate", None) or "XX000",
-            str(err.args[0] if err.args else err),
-            spidata[2] if len(spidata) > 2 else None,
-        ) from None
+        failed = PlanError.from_spi(err)
+        raise DiagnoseError(failed.sqlstate, failed.message, failed.hint) from None
     return (
         [r["query"] for r in found],
         [r["calls"] for r in found],

@@ -29,6 +29,17 @@ class PlanError(Exception):
         self.message = message
         self.hint = hint
 
+    @classmethod
+    def from_spi(cls, err) -> PlanError:
+        """The SQLSTATE, message (without PL/Python's prefixes) and HINT of a plpy.SPIError."""
+        message = str(err.args[0] if err.args else err)
+        for prefix in ("plpy.Error: ", "spiexceptions."):
+            if message.startswith(prefix):
+                message = message.split(": ", 1)[-1]
+        spidata = getattr(err, "spidata", None) or ()
+        hint = spidata[2] if len(spidata) > 2 else None
+        return cls(getattr(err, "sqlstate", None) or "XX000", message, hint)
+
 
 def hypopg_schema(plpy) -> str:
     rows = plpy.execute(
@@ -135,11 +146,5 @@ class WhatIf:
         try:
             text = self.plpy.execute(self._explain, [query])[0]["plan"]
         except self.plpy.SPIError as err:
-            message = str(err.args[0] if err.args else err)
-            for prefix in ("plpy.Error: ", "spiexceptions."):
-                if message.startswith(prefix):
-                    message = message.split(": ", 1)[-1]
-            spidata = getattr(err, "spidata", None) or ()
-            hint = spidata[2] if len(spidata) > 2 else None
-            raise PlanError(getattr(err, "sqlstate", None) or "XX000", message, hint) from None
+            raise PlanError.from_spi(err) from None
         return json.loads(text)[0]
