@@ -146,6 +146,21 @@ def db(connect):
 
 
 @pytest.fixture
+def monitor_with_folding_spy(db, connect):
+    """A wedopt_test_monitor connection owning mon.seven(), an IMMUTABLE function that raises
+    'folded as <role>' when it runs as anyone else: planning folds it, so a statement calling it
+    shows with whose rights it was planned."""
+    db.execute("CREATE SCHEMA mon AUTHORIZATION wedopt_test_monitor")
+    monitor = connect(user="wedopt_test_monitor")
+    monitor.execute(
+        "CREATE FUNCTION mon.seven() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
+        " IF current_user <> 'wedopt_test_monitor' THEN RAISE EXCEPTION 'folded as %', current_user; END IF;"
+        " RETURN 7; END $$"
+    )
+    return monitor
+
+
+@pytest.fixture
 def empty_database(cluster):
     """Name of a new empty database (no wedopt), dropped after the test."""
     name = f"t_empty_{uuid.uuid4().hex[:8]}"

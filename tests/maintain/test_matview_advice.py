@@ -202,18 +202,12 @@ def test_the_policy_follows_the_write_rate():
     assert suggest_policy(10, 40, 0.1)[0:2] == ("staleness", "1 hour")
 
 
-def test_another_roles_statement_is_not_planned_with_the_callers_rights(shop, connect):
+def test_another_roles_statement_is_not_planned_with_the_callers_rights(shop, monitor_with_folding_spy):
     """Planning folds IMMUTABLE functions: the superuser's advice must not plan (and so run) a
     monitor's function; the monitor itself is advised on its statement."""
     shop.execute("GRANT USAGE ON SCHEMA shop TO wedopt_test_monitor")
     shop.execute("GRANT SELECT ON shop.booking TO wedopt_test_monitor")
-    shop.execute("CREATE SCHEMA mon AUTHORIZATION wedopt_test_monitor")
-    monitor = connect(user="wedopt_test_monitor")
-    monitor.execute(
-        "CREATE FUNCTION mon.seven() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
-        " IF current_user <> 'wedopt_test_monitor' THEN RAISE EXCEPTION 'folded as %', current_user; END IF;"
-        " RETURN 7; END $$"
-    )
+    monitor = monitor_with_folding_spy
     spy = "SELECT venue_id, count(*) FROM shop.booking WHERE venue_id <> mon.seven() GROUP BY venue_id"
     run(monitor, spy)
     flush_stats(monitor)

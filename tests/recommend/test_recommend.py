@@ -366,18 +366,12 @@ def test_workload_from_pg_stat_statements_and_hot_breaking_updates(booking, conn
     assert partial["write_overhead"]["hot_updates_broken"] == partial["write_overhead"]["hot_updates"] > 0
 
 
-def test_workload_plans_only_what_the_caller_may_plan_for_its_author(booking, connect):
+def test_workload_plans_only_what_the_caller_may_plan_for_its_author(booking, monitor_with_folding_spy):
     """Planning folds IMMUTABLE functions with constant arguments: another role's statement,
     planned by a superuser, would run that role's function with superuser rights. Such
     statements are left out (and counted in a NOTICE); the role itself still gets its advice."""
     booking.execute("GRANT SELECT ON public.booking TO wedopt_test_monitor")
-    booking.execute("CREATE SCHEMA mon AUTHORIZATION wedopt_test_monitor")
-    monitor = connect(user="wedopt_test_monitor")
-    monitor.execute(
-        "CREATE FUNCTION mon.seven() RETURNS int LANGUAGE plpgsql IMMUTABLE AS $$ BEGIN"
-        " IF current_user <> 'wedopt_test_monitor' THEN RAISE EXCEPTION 'folded as %', current_user; END IF;"
-        " RETURN 7; END $$"
-    )
+    monitor = monitor_with_folding_spy
     spy = "SELECT * FROM public.booking WHERE venue_id = mon.seven()"  # no constant: kept as it is
     for _ in range(30):
         monitor.execute(spy).fetchall()
